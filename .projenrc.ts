@@ -1,0 +1,75 @@
+import { awscdk, cdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-batch-stepfunctions',
+  description: 'AWS CDK constructs that run AWS Batch jobs from AWS Step Functions with least-privilege IAM and synth-time validation',
+  author: 'cdk-batch-stepfunctions maintainers',
+  authorAddress: 'maintainers@example.com',
+  repositoryUrl: 'https://github.com/cdk-batch-stepfunctions/cdk-batch-stepfunctions.git',
+  license: 'Apache-2.0',
+  stability: cdk.Stability.EXPERIMENTAL,
+  keywords: ['cdk', 'aws-batch', 'step-functions', 'stepfunctions', 'batch'],
+
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  jsiiVersion: '~6.0.0',
+
+  // aws-cdk-lib and constructs are peer dependencies; the floor is the version we test against.
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.5.1',
+
+  // The dev config lives at the top level, next to tsconfig.json.
+  tsconfigDevFile: 'tsconfig.dev.json',
+
+  devDeps: [
+    'cdk-nag@^3.0.2',
+    // The local-AWS harness (test/e2e, the demo) deploys and runs our examples against moto.
+    '@aws-sdk/client-cloudformation@^3',
+    '@aws-sdk/client-sfn@^3',
+    '@aws-sdk/client-sns@^3',
+    '@aws-sdk/client-batch@^3',
+  ],
+
+  // A snapshot that no longer matches fails the run instead of being rewritten.
+  jestOptions: { updateSnapshot: javascript.UpdateSnapshot.NEVER },
+
+  // jsii targets. Their packages are built by the release pipeline; on this project's machines
+  // the build only generates their sources (see the `codegen` task), since PyPI and Maven Central
+  // are out of reach.
+  publishToPypi: {
+    distName: 'cdk-batch-stepfunctions',
+    module: 'cdk_batch_stepfunctions',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkbatchstepfunctions',
+    mavenGroupId: 'io.github.cdk-batch-stepfunctions',
+    mavenArtifactId: 'cdk-batch-stepfunctions',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkBatchStepFunctions',
+    packageId: 'CdkBatchStepFunctions',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-batch-stepfunctions/cdk-batch-stepfunctions-go',
+  },
+
+  gitignore: ['/dist-codegen/', '/cdk.out/', '*.cdk.out/'],
+});
+
+// The build packages the JavaScript bundle only. The other languages' packages need PyPI and
+// Maven Central, so the build generates their sources offline and checks the Python compiles.
+const codegen = project.addTask('codegen', {
+  description: 'Generate the Python, Java, .NET and Go sources (offline) and byte-compile the Python',
+  steps: [
+    { exec: 'rm -rf dist-codegen' },
+    { exec: 'jsii-pacmak --code-only --target python --target java --target dotnet --target go --outdir dist-codegen' },
+    { exec: 'python3 -m compileall -q dist-codegen/python' },
+  ],
+});
+const packageTask = project.tasks.tryFind('package')!;
+packageTask.reset();
+packageTask.spawn(project.tasks.tryFind('package:js')!);
+packageTask.spawn(codegen);
+
+project.synth();

@@ -1,0 +1,3 @@
+export * from './container-overrides';
+export * from './job-reference';
+export * from './submit-job';

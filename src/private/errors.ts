@@ -1,0 +1,50 @@
+import { Token } from 'aws-cdk-lib';
+
+/**
+ * Thrown when a construct is given a value that AWS would reject, at synth time.
+ *
+ * aws-cdk-lib's own `ValidationError` is internal, so the library has its own.
+ */
+export class BatchValidationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BatchValidationError';
+  }
+}
+
+/**
+ * Fails with a message that names the property, the value received and what is allowed:
+ * `` `attempts` must be between 1 and 10, got 0 ``.
+ */
+export function invalid(property: string, allowed: string, received: string): never {
+  throw new BatchValidationError(`\`${property}\` ${allowed}, got ${received}`);
+}
+
+/** Checks an integer range, skipping unresolved tokens. */
+export function checkRange(property: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined || Token.isUnresolved(value)) { return; }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    invalid(property, `must be an integer between ${fmt(min)} and ${fmt(max)}`, String(value));
+  }
+}
+
+/** Checks a string length, skipping unresolved tokens. */
+export function checkLength(property: string, value: string | undefined, min: number, max: number): void {
+  if (value === undefined || Token.isUnresolved(value)) { return; }
+  if (value.length < min || value.length > max) {
+    invalid(property, `must be ${fmt(min)} to ${fmt(max)} characters long`, `${JSON.stringify(value)} (${value.length})`);
+  }
+}
+
+/** Checks a list's length, skipping unresolved lists. */
+export function checkCount(property: string, value: unknown[] | undefined, max: number): void {
+  if (value === undefined || Token.isUnresolved(value)) { return; }
+  if (value.length > max) {
+    invalid(property, `must have at most ${fmt(max)} entries`, `${value.length} entries`);
+  }
+}
+
+/** Formats a limit the way AWS documents it: 10,000. */
+export function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}

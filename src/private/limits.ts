@@ -1,0 +1,56 @@
+/**
+ * Every AWS limit the library checks, written once. Validation, guards and docs use these.
+ */
+
+// AWS Batch SubmitJob request limits.
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html
+export const JOB_NAME_MAX_LENGTH = 128;
+/** Job names start with a letter or number; then letters, numbers, hyphens and underscores. */
+export const JOB_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_ArrayProperties.html
+export const ARRAY_SIZE_MIN = 2;
+export const ARRAY_SIZE_MAX = 10_000;
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html#Batch-SubmitJob-request-dependsOn
+export const DEPENDS_ON_MAX = 20;
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_RetryStrategy.html
+export const ATTEMPTS_MIN = 1;
+export const ATTEMPTS_MAX = 10;
+export const EVALUATE_ON_EXIT_MAX = 5;
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_EvaluateOnExit.html
+export const EVALUATE_ON_EXIT_PATTERN_MAX_LENGTH = 512;
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_JobTimeout.html
+export const ATTEMPT_TIMEOUT_MIN_SECONDS = 60;
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_KeyValuePair.html (reserved by Batch)
+export const RESERVED_ENV_PREFIX = 'AWS_BATCH';
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html#Batch-SubmitJob-request-tags
+export const TAGS_MAX = 50;
+export const TAG_KEY_MAX_LENGTH = 128;
+export const TAG_VALUE_MAX_LENGTH = 256;
+export const TAG_RESERVED_PREFIX = 'aws:';
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html#Batch-SubmitJob-request-schedulingPriorityOverride
+export const SCHEDULING_PRIORITY_MIN = 0;
+export const SCHEDULING_PRIORITY_MAX = 9999;
+
+// ---------------------------------------------------------------------------------------------
+// BatchEnvironment, Capacity and BatchJob (L3 constructs).
+// ---------------------------------------------------------------------------------------------
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_CreateJobQueue.html
+export const JOB_QUEUE_PRIORITY_MIN = 0;
+export const JOB_QUEUE_PRIORITY_MAX = 1000;
+/** A job queue takes up to 3 compute environments, all Fargate or all EC2. */
+export const COMPUTE_ENVIRONMENTS_PER_QUEUE_MAX = 3;
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_JobStateTimeLimitAction.html
+export const JOB_STATE_TIME_LIMIT_MIN_SECONDS = 600;
+export const JOB_STATE_TIME_LIMIT_MAX_SECONDS = 86_400;
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_ComputeResource.html (bidPercentage)
+export const SPOT_BID_PERCENTAGE_MIN = 0;
+export const SPOT_BID_PERCENTAGE_MAX = 100;
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_RegisterJobDefinition.html (jobDefinitionName)
+export const JOB_DEFINITION_NAME_MAX_LENGTH = 128;
+/** Job definition names: letters, numbers, hyphens and underscores. */
+export const JOB_DEFINITION_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_ResourceRequirement.html (VCPU on Fargate)
+export const FARGATE_VCPU_VALUES = [0.25, 0.5, 1, 2, 4, 8, 16];
+// One NAT gateway per Availability Zone of the VPC the environment creates (2 AZs).
+export const NAT_GATEWAYS_MIN = 1;
+export const NAT_GATEWAYS_MAX = 2;

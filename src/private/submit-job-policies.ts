@@ -1,0 +1,50 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import type { JobDefinitionTarget, JobQueueTarget } from '../job-reference';
+
+/** What decides the permissions of one SubmitJob task. */
+export interface SubmitJobPolicyInput {
+  readonly jobQueue: JobQueueTarget;
+  readonly jobDefinition: JobDefinitionTarget;
+  /** The task waits for the job (`.sync`). */
+  readonly sync: boolean;
+  /** The job is tagged, or propagates tags. */
+  readonly tagging: boolean;
+}
+
+/**
+ * The least the state machine role needs to run one SubmitJob task.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/batch-iam.html
+ */
+export function submitJobPolicies(scope: IConstruct, input: SubmitJobPolicyInput): iam.PolicyStatement[] {
+  const stack = Stack.of(scope);
+  const jobs = stack.formatArn({ service: 'batch', resource: 'job', resourceName: '*' });
+
+  // SubmitJob is authorized against the queue, the definition and the new job; every resource
+  // of the request must match, so listing all three widens nothing.
+  const statements = [new iam.PolicyStatement({
+    actions: ['batch:SubmitJob'],
+    resources: [...input.jobQueue._resourceArns(scope), ...input.jobDefinition._resourceArns(scope), jobs],
+  })];
+
+  if (input.tagging) {
+    statements.push(new iam.PolicyStatement({ actions: ['batch:TagResource'], resources: [jobs] }));
+  }
+
+  if (input.sync) {
+    statements.push(
+      // DescribeJobs supports no resource-level permissions: '*' is the only resource it accepts.
+      new iam.PolicyStatement({ actions: ['batch:DescribeJobs'], resources: ['*'] }),
+      // Stopping the execution terminates the job.
+      new iam.PolicyStatement({ actions: ['batch:TerminateJob'], resources: [jobs] }),
+      // Step Functions learns that the job ended through this managed EventBridge rule.
+      new iam.PolicyStatement({
+        actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+        resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForBatchJobsRule' })],
+      }),
+    );
+  }
+  return statements;
+}

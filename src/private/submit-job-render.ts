@@ -1,0 +1,95 @@
+import { Tokenization } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { BatchValidationError } from './errors';
+import { isJsonata } from './state-input';
+import type { ContainerOverrides } from '../container-overrides';
+import type { SubmitJobOptions } from '../submit-job';
+
+/**
+ * The SubmitJob request in the PascalCase of Step Functions' Batch integration. Absent values
+ * are `undefined` and drop out of the rendered state.
+ */
+export function renderSubmitJobParameters(props: SubmitJobOptions, jobQueue: string, jobDefinition: string): { [key: string]: any } {
+  const retry = props.attempts !== undefined || props.evaluateOnExit !== undefined;
+  return {
+    JobDefinition: jobDefinition,
+    JobName: props.jobName,
+    JobQueue: jobQueue,
+    Parameters: props.parameters?.value,
+    ArrayProperties: props.arraySize !== undefined ? { Size: props.arraySize } : undefined,
+    ContainerOverrides: renderContainerOverrides(props.containerOverrides),
+    DependsOn: props.dependsOn?.map((d) => ({ JobId: d.jobId, Type: d.type })),
+    RetryStrategy: retry ? {
+      Attempts: props.attempts,
+      EvaluateOnExit: props.evaluateOnExit?.map((e) => ({
+        Action: e.action,
+        OnExitCode: e.onExitCode,
+        OnReason: e.onReason,
+        OnStatusReason: e.onStatusReason,
+      })),
+    } : undefined,
+    Timeout: props.attemptTimeout !== undefined ? { AttemptDurationSeconds: props.attemptTimeout.toSeconds() } : undefined,
+    Tags: props.tags,
+    PropagateTags: props.propagateTags,
+    ShareIdentifier: props.shareIdentifier,
+    SchedulingPriorityOverride: props.schedulingPriorityOverride,
+  };
+}
+
+function renderContainerOverrides(overrides?: ContainerOverrides): { [key: string]: any } | undefined {
+  if (overrides === undefined) { return undefined; }
+  const requirements = [
+    requirement('VCPU', overrides.vcpus),
+    requirement('MEMORY', overrides.memory?.toMebibytes()),
+    requirement('GPU', overrides.gpuCount),
+  ].filter((r) => r !== undefined);
+  return {
+    Command: overrides.command,
+    Environment: overrides.environment !== undefined
+      ? Object.entries(overrides.environment).map(([Name, Value]) => ({ Name, Value }))
+      : undefined,
+    InstanceType: overrides.instanceType?.toString(),
+    ResourceRequirements: requirements.length > 0 ? requirements : undefined,
+  };
+}
+
+/**
+ * Batch takes resource amounts as strings. A number at a JSONPath of the state input is turned
+ * into a string with `States.Format`; a JSONata expression is rendered as written.
+ */
+function requirement(type: string, value?: number) {
+  if (value === undefined) { return undefined; }
+  const [path, ...more] = sfn.FieldUtils.findReferencedPaths({ value });
+  const text = path !== undefined && more.length === 0
+    ? sfn.JsonPath.format('{}', sfn.JsonPath.stringAt(path))
+    : Tokenization.stringifyNumber(value);
+  return { Type: type, Value: text };
+}
+
+/**
+ * Fails when a value is written in the other query language than the state's: a JSONata
+ * expression in a JSONPath state would be sent to Batch as text, and a JSONPath reference in a
+ * JSONata state would be sent as the path itself.
+ */
+export function checkQueryLanguage(path: string, queryLanguage: sfn.QueryLanguage, parameters: object): void {
+  if (queryLanguage === sfn.QueryLanguage.JSONATA) {
+    const paths = [...sfn.FieldUtils.findReferencedPaths(parameters)];
+    if (paths.length > 0) {
+      throw new BatchValidationError(`${path}: the state uses JSONata, so values from the state input must be JSONata expressions `
+        + `such as '{% $states.input.x %}', got JSONPath ${paths.join(', ')}`);
+    }
+    return;
+  }
+  const expressions = jsonataStrings(parameters);
+  if (expressions.length > 0) {
+    throw new BatchValidationError(`${path}: the state uses JSONPath, so values from the state input must be sfn.JsonPath references `
+      + `(or create the task with SubmitJob.jsonata), got JSONata ${expressions.join(', ')}`);
+  }
+}
+
+function jsonataStrings(value: unknown): string[] {
+  if (isJsonata(value)) { return [value as string]; }
+  if (Array.isArray(value)) { return value.flatMap(jsonataStrings); }
+  if (value !== null && typeof value === 'object') { return Object.values(value).flatMap(jsonataStrings); }
+  return [];
+}

@@ -1,0 +1,119 @@
+import { SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { BatchValidationError, checkCount, checkLength, checkRange, invalid } from './errors';
+import * as limits from './limits';
+import { isJsonata } from './state-input';
+import type { ContainerOverrides, EvaluateOnExit } from '../container-overrides';
+import type { SubmitJobProps } from '../submit-job';
+
+/** What validation learns about the props, besides that they are valid. */
+export interface ValidatedSubmitJob {
+  readonly integrationPattern: sfn.IntegrationPattern;
+  /** True when the job is tagged, so the role needs `batch:TagResource`. */
+  readonly tagging: boolean;
+}
+
+/**
+ * Checks every SubmitJob property against the limits of AWS Batch. Unresolved tokens (values
+ * from the state input, or known only at deploy time) are skipped.
+ */
+export function validateSubmitJob(props: SubmitJobProps): ValidatedSubmitJob {
+  const integrationPattern = props.integrationPattern ?? sfn.IntegrationPattern.RUN_JOB;
+  if (integrationPattern === sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN) {
+    throw new BatchValidationError('`integrationPattern` must be RUN_JOB (.sync) or REQUEST_RESPONSE, got WAIT_FOR_TASK_TOKEN: '
+      + 'the AWS Batch integration of Step Functions does not support the callback pattern');
+  }
+
+  exactlyOne('jobQueue', 'jobQueueTarget', props.jobQueue, props.jobQueueTarget);
+  exactlyOne('jobDefinition', 'jobDefinitionTarget', props.jobDefinition, props.jobDefinitionTarget);
+
+  checkJobName(props.jobName);
+  checkRange('arraySize', props.arraySize, limits.ARRAY_SIZE_MIN, limits.ARRAY_SIZE_MAX);
+  checkCount('dependsOn', props.dependsOn, limits.DEPENDS_ON_MAX);
+  checkRange('attempts', props.attempts, limits.ATTEMPTS_MIN, limits.ATTEMPTS_MAX);
+  checkEvaluateOnExit(props);
+  checkAttemptTimeout(props);
+  checkContainerOverrides(props.containerOverrides);
+  checkTags(props.tags);
+  checkRange('schedulingPriorityOverride', props.schedulingPriorityOverride, limits.SCHEDULING_PRIORITY_MIN, limits.SCHEDULING_PRIORITY_MAX);
+
+  const tagged = props.tags !== undefined && (Token.isUnresolved(props.tags) || Object.keys(props.tags).length > 0);
+  return { integrationPattern, tagging: tagged || props.propagateTags === true };
+}
+
+function exactlyOne(a: string, b: string, aValue: unknown, bValue: unknown): void {
+  if (aValue !== undefined && bValue !== undefined) {
+    throw new BatchValidationError(`Give only one of \`${a}\` and \`${b}\`, got both`);
+  }
+  if (aValue === undefined && bValue === undefined) {
+    throw new BatchValidationError(`Give one of \`${a}\` (a construct) and \`${b}\` (by name, by ARN, or from the state input), got neither`);
+  }
+}
+
+function checkJobName(jobName: string): void {
+  if (jobName === undefined) { throw new BatchValidationError('`jobName` is required, got nothing'); }
+  checkLength('jobName', jobName, 1, limits.JOB_NAME_MAX_LENGTH);
+  if (!Token.isUnresolved(jobName) && !isJsonata(jobName) && !limits.JOB_NAME_PATTERN.test(jobName)) {
+    invalid('jobName', 'must start with a letter or number and contain only letters, numbers, hyphens and underscores', JSON.stringify(jobName));
+  }
+}
+
+function checkEvaluateOnExit(props: SubmitJobProps): void {
+  const conditions = props.evaluateOnExit;
+  if (conditions === undefined) { return; }
+  checkCount('evaluateOnExit', conditions, limits.EVALUATE_ON_EXIT_MAX);
+  if (props.attempts === undefined) {
+    throw new BatchValidationError('`evaluateOnExit` needs `attempts`: Batch reads both from one retry strategy, got `evaluateOnExit` alone');
+  }
+  conditions.forEach((condition: EvaluateOnExit, i) => {
+    for (const key of ['onExitCode', 'onReason', 'onStatusReason'] as const) {
+      checkLength(`evaluateOnExit[${i}].${key}`, condition[key], 1, limits.EVALUATE_ON_EXIT_PATTERN_MAX_LENGTH);
+    }
+    const exitCode = condition.onExitCode;
+    if (exitCode !== undefined && !Token.isUnresolved(exitCode) && !/^[0-9]*\*?$/.test(exitCode)) {
+      invalid(`evaluateOnExit[${i}].onExitCode`, 'must be digits, optionally ending with `*`', JSON.stringify(exitCode));
+    }
+  });
+}
+
+function checkAttemptTimeout(props: SubmitJobProps): void {
+  const timeout = props.attemptTimeout;
+  if (timeout === undefined || timeout.isUnresolved()) { return; }
+  const seconds = timeout.toSeconds();
+  if (seconds < limits.ATTEMPT_TIMEOUT_MIN_SECONDS) {
+    invalid('attemptTimeout', `must be at least ${limits.ATTEMPT_TIMEOUT_MIN_SECONDS} seconds`, `${seconds} seconds`);
+  }
+}
+
+function checkContainerOverrides(overrides?: ContainerOverrides): void {
+  if (overrides === undefined) { return; }
+  checkPositive('containerOverrides.vcpus', overrides.vcpus);
+  checkPositive('containerOverrides.gpuCount', overrides.gpuCount);
+  if (overrides.memory !== undefined && !overrides.memory.isUnresolved()) {
+    checkPositive('containerOverrides.memory', overrides.memory.toMebibytes({ rounding: SizeRoundingBehavior.NONE }), ' MiB');
+  }
+  for (const name of Object.keys(overrides.environment ?? {})) {
+    if (!Token.isUnresolved(name) && name.startsWith(limits.RESERVED_ENV_PREFIX)) {
+      invalid('containerOverrides.environment', `must not have names starting with ${limits.RESERVED_ENV_PREFIX}, which Batch reserves`, JSON.stringify(name));
+    }
+  }
+}
+
+function checkPositive(property: string, value: number | undefined, unit = ''): void {
+  if (value === undefined || Token.isUnresolved(value)) { return; }
+  if (!(value > 0)) { invalid(property, 'must be positive', `${value}${unit}`); }
+}
+
+function checkTags(tags?: { [key: string]: string }): void {
+  if (tags === undefined || Token.isUnresolved(tags)) { return; }
+  const keys = Object.keys(tags);
+  checkCount('tags', keys, limits.TAGS_MAX);
+  for (const key of keys) {
+    if (Token.isUnresolved(key)) { continue; }
+    checkLength('tags key', key, 1, limits.TAG_KEY_MAX_LENGTH);
+    if (key.toLowerCase().startsWith(limits.TAG_RESERVED_PREFIX)) {
+      invalid('tags', `must not have keys starting with ${limits.TAG_RESERVED_PREFIX}, which AWS reserves`, JSON.stringify(key));
+    }
+    checkLength(`tags[${JSON.stringify(key)}]`, tags[key], 0, limits.TAG_VALUE_MAX_LENGTH);
+  }
+}

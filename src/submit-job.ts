@@ -1,0 +1,255 @@
+import { Annotations, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { ContainerOverrides, EvaluateOnExit, JobDependency } from './container-overrides';
+import { JobDefinitionTarget, JobQueueTarget } from './job-reference';
+import { checkQueryLanguage, renderSubmitJobParameters } from './private/submit-job-render';
+import { submitJobPolicies } from './private/submit-job-policies';
+import { validateSubmitJob } from './private/submit-job-validation';
+
+/**
+ * What a SubmitJob task sends to AWS Batch.
+ *
+ * Every value may be static or taken from the state input: in a JSONPath state with
+ * `sfn.JsonPath.stringAt('$.x')` (or `numberAt`, `listAt`), in a JSONata state with an
+ * expression `'{% $states.input.x %}'` (`Token.asNumber('{% ... %}')` for numbers).
+ *
+ * @see https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html
+ */
+export interface SubmitJobOptions {
+  /**
+   * The job queue to submit to.
+   *
+   * Give exactly one of `jobQueue` and `jobQueueTarget`.
+   *
+   * @default - none: `jobQueueTarget` is required
+   */
+  readonly jobQueue?: batch.IJobQueue;
+
+  /**
+   * The job queue to submit to, by name, by ARN, or from the state input.
+   *
+   * Give exactly one of `jobQueue` and `jobQueueTarget`.
+   *
+   * @default - none: `jobQueue` is required
+   */
+  readonly jobQueueTarget?: JobQueueTarget;
+
+  /**
+   * The job definition to run. The state renders its ARN; the state machine role may submit any
+   * revision of it.
+   *
+   * Give exactly one of `jobDefinition` and `jobDefinitionTarget`.
+   *
+   * @default - none: `jobDefinitionTarget` is required
+   */
+  readonly jobDefinition?: batch.IJobDefinition;
+
+  /**
+   * The job definition to run, by name, by ARN, or from the state input.
+   *
+   * Give exactly one of `jobDefinition` and `jobDefinitionTarget`.
+   *
+   * @default - none: `jobDefinition` is required
+   */
+  readonly jobDefinitionTarget?: JobDefinitionTarget;
+
+  /**
+   * The name of the job: 1 to 128 letters, numbers, hyphens and underscores, starting with a
+   * letter or number.
+   */
+  readonly jobName: string;
+
+  /**
+   * Values for the `Ref::name` placeholders of the job definition's command
+   * (`sfn.TaskInput.fromObject({...})`), or an object of the state input
+   * (`sfn.TaskInput.fromJsonPathAt('$.batchjob.parameters')`).
+   *
+   * @default - the job definition's default parameters
+   */
+  readonly parameters?: sfn.TaskInput;
+
+  /**
+   * Makes this an array job of this many child jobs: 2 to 10,000.
+   *
+   * @default - a single job
+   */
+  readonly arraySize?: number;
+
+  /**
+   * Overrides of the container's command, environment and resources.
+   *
+   * @default - the job definition's values
+   */
+  readonly containerOverrides?: ContainerOverrides;
+
+  /**
+   * Jobs that must finish first: at most 20.
+   *
+   * @default - no dependency
+   */
+  readonly dependsOn?: JobDependency[];
+
+  /**
+   * How many times Batch runs the job if it fails: 1 to 10.
+   *
+   * @default - the job definition's retry strategy
+   */
+  readonly attempts?: number;
+
+  /**
+   * Conditions on how an attempt ended that decide whether to retry it: at most 5.
+   * Requires `attempts`.
+   *
+   * @default - the job definition's retry strategy
+   */
+  readonly evaluateOnExit?: EvaluateOnExit[];
+
+  /**
+   * How long Batch lets one attempt run before it terminates it: at least 60 seconds.
+   *
+   * This is Batch's timeout, per attempt. The state's own timeout (`taskTimeout`), which
+   * also counts the time the job waits in the queue, is separate.
+   *
+   * @default - the job definition's timeout
+   */
+  readonly attemptTimeout?: Duration;
+
+  /**
+   * Tags for the job: at most 50; keys 1 to 128 characters, not starting with `aws:`; values
+   * at most 256 characters. The state machine role is then allowed `batch:TagResource` on jobs.
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * Whether to propagate the job's and the job definition's tags to its ECS task.
+   *
+   * @default - the job definition's setting
+   */
+  readonly propagateTags?: boolean;
+
+  /**
+   * The share identifier of the job, for job queues with a fair-share scheduling policy.
+   *
+   * @default - none
+   */
+  readonly shareIdentifier?: string;
+
+  /**
+   * The scheduling priority of the job in a fair-share job queue: 0 to 9999, higher first.
+   *
+   * @default - the job definition's scheduling priority
+   */
+  readonly schedulingPriorityOverride?: number;
+}
+
+/**
+ * Properties of a SubmitJob task that uses JSONPath.
+ */
+export interface SubmitJobJsonPathProps extends sfn.TaskStateJsonPathBaseProps, SubmitJobOptions {}
+
+/**
+ * Properties of a SubmitJob task that uses JSONata.
+ */
+export interface SubmitJobJsonataProps extends sfn.TaskStateJsonataBaseProps, SubmitJobOptions {}
+
+/**
+ * Properties of a SubmitJob task.
+ */
+export interface SubmitJobProps extends sfn.TaskStateBaseProps, SubmitJobOptions {}
+
+/**
+ * A Task state that submits an AWS Batch job and, by default, waits for it to finish
+ * (`arn:aws:states:::batch:submitJob.sync`).
+ *
+ * The state machine role gets `batch:SubmitJob` on this job queue and job definition only, and,
+ * to wait, `batch:DescribeJobs`, `batch:TerminateJob` (so stopping the execution stops the job)
+ * and the Step Functions events rule for Batch.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-batch.html
+ */
+export class SubmitJob extends sfn.TaskStateBase {
+  /**
+   * A SubmitJob task that uses JSONPath.
+   */
+  public static jsonPath(scope: Construct, id: string, props: SubmitJobJsonPathProps): SubmitJob {
+    return new SubmitJob(scope, id, { ...props, queryLanguage: sfn.QueryLanguage.JSON_PATH });
+  }
+
+  /**
+   * A SubmitJob task that uses JSONata.
+   */
+  public static jsonata(scope: Construct, id: string, props: SubmitJobJsonataProps): SubmitJob {
+    return new SubmitJob(scope, id, { ...props, queryLanguage: sfn.QueryLanguage.JSONATA });
+  }
+
+  protected readonly taskMetrics?: sfn.TaskMetricsConfig;
+  protected readonly taskPolicies?: iam.PolicyStatement[];
+
+  /** How the task waits for the job. */
+  public readonly integrationPattern: sfn.IntegrationPattern;
+
+  private readonly props: SubmitJobProps;
+  private readonly jobQueueTarget: JobQueueTarget;
+  private readonly jobDefinitionTarget: JobDefinitionTarget;
+
+  constructor(scope: Construct, id: string, props: SubmitJobProps) {
+    const validated = validateSubmitJob(props);
+    super(scope, id, props);
+    this.props = props;
+    this.integrationPattern = validated.integrationPattern;
+    this.jobQueueTarget = props.jobQueue ? JobQueueTarget._fromJobQueue(props.jobQueue) : props.jobQueueTarget!;
+    this.jobDefinitionTarget = props.jobDefinition
+      ? JobDefinitionTarget._fromJobDefinition(props.jobDefinition)
+      : props.jobDefinitionTarget!;
+
+    this.taskPolicies = submitJobPolicies(this, {
+      jobQueue: this.jobQueueTarget,
+      jobDefinition: this.jobDefinitionTarget,
+      sync: this.integrationPattern === sfn.IntegrationPattern.RUN_JOB,
+      tagging: validated.tagging,
+    });
+    this.warnIfUnscoped();
+  }
+
+  /**
+   * @internal
+   */
+  protected _renderTask(topLevelQueryLanguage?: sfn.QueryLanguage): any {
+    const queryLanguage = this.props.queryLanguage ?? topLevelQueryLanguage ?? sfn.QueryLanguage.JSON_PATH;
+    const parameters = renderSubmitJobParameters(this.props, this.jobQueueTarget._value, this.jobDefinitionTarget._value);
+    checkQueryLanguage(this.node.path, queryLanguage, parameters);
+    return {
+      Resource: this.resourceArn(),
+      ...this._renderParametersOrArguments(parameters, queryLanguage),
+    };
+  }
+
+  private resourceArn(): string {
+    const sync = this.integrationPattern === sfn.IntegrationPattern.RUN_JOB ? '.sync' : '';
+    return Stack.of(this).formatArn({
+      service: 'states',
+      region: '',
+      account: '',
+      resource: 'batch',
+      resourceName: `submitJob${sync}`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
+  private warnIfUnscoped(): void {
+    const unscoped: Array<[string, string]> = [];
+    if (this.jobQueueTarget._unscoped) { unscoped.push(['jobQueue', 'JobQueueTarget.fromJsonPath(path, { allowed: [queue, ...] })']); }
+    if (this.jobDefinitionTarget._unscoped) { unscoped.push(['jobDefinition', 'JobDefinitionTarget.fromJsonPath(path, { allowed: [definition, ...] })']); }
+    for (const [what, how] of unscoped) {
+      Annotations.of(this).addWarningV2(`cdk-batch-stepfunctions:unscoped-${what}`,
+        `The ${what} comes from the state input and no allow-list was given, so the state machine role may `
+        + `submit to every ${what === 'jobQueue' ? 'job queue' : 'job definition'} in this account and region. `
+        + `Narrow it with ${how} (the JSONata form takes the same option).`);
+    }
+  }
+}
