@@ -52,8 +52,9 @@ function exactlyOne(a: string, b: string, aValue: unknown, bValue: unknown): voi
 
 function checkJobName(jobName: string): void {
   if (jobName === undefined) { throw new BatchValidationError('`jobName` is required, got nothing'); }
+  if (isJsonata(jobName)) { return; }
   checkLength('jobName', jobName, 1, limits.JOB_NAME_MAX_LENGTH);
-  if (!Token.isUnresolved(jobName) && !isJsonata(jobName) && !limits.JOB_NAME_PATTERN.test(jobName)) {
+  if (!Token.isUnresolved(jobName) && !limits.JOB_NAME_PATTERN.test(jobName)) {
     invalid('jobName', 'must start with a letter or number and contain only letters, numbers, hyphens and underscores', JSON.stringify(jobName));
   }
 }

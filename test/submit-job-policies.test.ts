@@ -1,0 +1,171 @@
+import { Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { JobDefinitionTarget, JobQueueTarget, SubmitJob, SubmitJobOptions } from '../src';
+
+const env = { account: '111122223333', region: 'us-east-1' };
+
+/** `arn:${AWS::Partition}:rest` as CloudFormation renders it. */
+function arn(rest: string) {
+  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${rest}`]] };
+}
+const JOBS = arn('batch:us-east-1:111122223333:job/*');
+const EVENTS_RULE = arn('events:us-east-1:111122223333:rule/StepFunctionsGetEventsForBatchJobsRule');
+const WAIT_STATEMENTS = [
+  { Effect: 'Allow', Action: 'batch:DescribeJobs', Resource: '*' },
+  { Effect: 'Allow', Action: 'batch:TerminateJob', Resource: JOBS },
+  { Effect: 'Allow', Action: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'], Resource: EVENTS_RULE },
+];
+
+function machineStatements(options: Partial<SubmitJobOptions> & Partial<sfn.TaskStateBaseProps>) {
+  const stack = new Stack(undefined, 'Stack', { env });
+  const task = new SubmitJob(stack, 'Task', {
+    jobQueueTarget: JobQueueTarget.fromName('SecondaryQueue'),
+    jobDefinitionTarget: JobDefinitionTarget.fromName('preprocessing'),
+    jobName: 'job',
+    ...options,
+  });
+  new sfn.StateMachine(stack, 'StateMachine', { definitionBody: sfn.DefinitionBody.fromChainable(task) });
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+  const [policy] = Object.values(policies);
+  return { stack, statements: policy.Properties.PolicyDocument.Statement as any[] };
+}
+
+describe('least-privilege IAM', () => {
+  test('.sync: submit to the exact queue and definition, wait for and stop the job', () => {
+    const { statements } = machineStatements({});
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'batch:SubmitJob',
+        Resource: [
+          arn('batch:us-east-1:111122223333:job-queue/SecondaryQueue'),
+          arn('batch:us-east-1:111122223333:job-definition/preprocessing:*'),
+          JOBS,
+        ],
+      },
+      ...WAIT_STATEMENTS,
+    ]);
+  });
+
+  test('request-response: SubmitJob only, no events rule and no DescribeJobs', () => {
+    const { statements } = machineStatements({ integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE });
+    expect(statements).toEqual([{
+      Effect: 'Allow',
+      Action: 'batch:SubmitJob',
+      Resource: [
+        arn('batch:us-east-1:111122223333:job-queue/SecondaryQueue'),
+        arn('batch:us-east-1:111122223333:job-definition/preprocessing:*'),
+        JOBS,
+      ],
+    }]);
+  });
+
+  test.each([
+    ['tags', { tags: { team: 'ml' } }],
+    ['propagateTags', { propagateTags: true }],
+  ])('with %s: batch:TagResource on jobs', (_, options) => {
+    const { statements } = machineStatements(options);
+    expect(statements).toEqual([
+      expect.objectContaining({ Action: 'batch:SubmitJob' }),
+      { Effect: 'Allow', Action: 'batch:TagResource', Resource: JOBS },
+      ...WAIT_STATEMENTS,
+    ]);
+  });
+
+  test('no tags, no TagResource (empty tags and propagateTags false)', () => {
+    const { statements } = machineStatements({ tags: {}, propagateTags: false });
+    expect(statements.map((s) => s.Action)).not.toContain('batch:TagResource');
+  });
+
+  test('constructs: the queue ARN and every revision of the definition', () => {
+    const stack = new Stack(undefined, 'Stack', { env });
+    const jobQueue = batch.JobQueue.fromJobQueueArn(stack, 'Queue', 'arn:aws:batch:us-east-1:111122223333:job-queue/Main');
+    const jobDefinition = batch.EcsJobDefinition.fromJobDefinitionArn(stack, 'Definition',
+      'arn:aws:batch:us-east-1:111122223333:job-definition/prep:3');
+    const task = new SubmitJob(stack, 'Task', { jobQueue, jobDefinition, jobName: 'job' });
+    new sfn.StateMachine(stack, 'StateMachine', { definitionBody: sfn.DefinitionBody.fromChainable(task) });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Effect: 'Allow',
+          Action: 'batch:SubmitJob',
+          Resource: [
+            'arn:aws:batch:us-east-1:111122223333:job-queue/Main',
+            arn('batch:us-east-1:111122223333:job-definition/prep:*'),
+            JOBS,
+          ],
+        }]),
+      },
+    });
+  });
+
+  test('queue and definition from the state input, with allow-lists: scoped to them, no warning', () => {
+    const stack0 = new Stack(undefined, 'Other', { env });
+    const blue = batch.JobQueue.fromJobQueueArn(stack0, 'Blue', 'arn:aws:batch:us-east-1:111122223333:job-queue/blue');
+    const green = batch.JobQueue.fromJobQueueArn(stack0, 'Green', 'arn:aws:batch:us-east-1:111122223333:job-queue/green');
+    const prep = batch.EcsJobDefinition.fromJobDefinitionArn(stack0, 'Prep', 'arn:aws:batch:us-east-1:111122223333:job-definition/prep:1');
+    const { stack, statements } = machineStatements({
+      jobQueueTarget: JobQueueTarget.fromJsonPath('$.queue', { allowed: [blue, green] }),
+      jobDefinitionTarget: JobDefinitionTarget.fromJsonPath('$.definition', { allowed: [prep] }),
+    });
+    expect(statements[0]).toEqual({
+      Effect: 'Allow',
+      Action: 'batch:SubmitJob',
+      Resource: [
+        'arn:aws:batch:us-east-1:111122223333:job-queue/blue',
+        'arn:aws:batch:us-east-1:111122223333:job-queue/green',
+        arn('batch:us-east-1:111122223333:job-definition/prep:*'),
+        JOBS,
+      ],
+    });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  test('queue from the state input without an allow-list: the account/region queues, and a warning', () => {
+    const { stack, statements } = machineStatements({ jobQueueTarget: JobQueueTarget.fromJsonPath('$.queue') });
+    expect(statements[0]).toEqual({
+      Effect: 'Allow',
+      Action: 'batch:SubmitJob',
+      Resource: [
+        arn('batch:us-east-1:111122223333:job-queue/*'),
+        arn('batch:us-east-1:111122223333:job-definition/preprocessing:*'),
+        JOBS,
+      ],
+    });
+    Annotations.fromStack(stack).hasWarning('/Stack/Task', Match.stringLikeRegexp(
+      'The jobQueue comes from the state input and no allow-list was given, so the state machine role may submit to every job queue '
+      + 'in this account and region. Narrow it with JobQueueTarget.fromJsonPath\\(path, \\{ allowed: \\[queue, ...\\] \\}\\)'));
+  });
+
+  test('definition from the state input (JSONata) without an allow-list: the account/region definitions, and a warning', () => {
+    const stack = new Stack(undefined, 'Stack', { env });
+    const task = SubmitJob.jsonata(stack, 'Task', {
+      jobQueueTarget: JobQueueTarget.fromName('SecondaryQueue'),
+      jobDefinitionTarget: JobDefinitionTarget.fromJsonata('{% $states.input.definition %}'),
+      jobName: 'job',
+    });
+    new sfn.StateMachine(stack, 'StateMachine', { definitionBody: sfn.DefinitionBody.fromChainable(task) });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Effect: 'Allow',
+          Action: 'batch:SubmitJob',
+          Resource: [
+            arn('batch:us-east-1:111122223333:job-queue/SecondaryQueue'),
+            arn('batch:us-east-1:111122223333:job-definition/*'),
+            JOBS,
+          ],
+        }]),
+      },
+    });
+    Annotations.fromStack(stack).hasWarning('/Stack/Task', Match.stringLikeRegexp('The jobDefinition comes from the state input and no allow-list'));
+  });
+
+  test('no resource is "*" except batch:DescribeJobs', () => {
+    const { statements } = machineStatements({ tags: { a: 'b' }, jobQueueTarget: JobQueueTarget.fromJsonPath('$.q') });
+    const wildcards = statements.filter((s) => [s.Resource].flat().includes('*'));
+    expect(wildcards).toEqual([{ Effect: 'Allow', Action: 'batch:DescribeJobs', Resource: '*' }]);
+  });
+});

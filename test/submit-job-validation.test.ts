@@ -1,0 +1,125 @@
+import { Duration, Size, Stack, Token } from 'aws-cdk-lib';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { JobDefinitionTarget, JobQueueTarget, SubmitJob, SubmitJobProps } from '../src';
+
+const target = {
+  jobQueueTarget: JobQueueTarget.fromName('SecondaryQueue'),
+  jobDefinitionTarget: JobDefinitionTarget.fromName('preprocessing'),
+};
+
+function submit(props: Partial<SubmitJobProps>) {
+  return () => new SubmitJob(new Stack(), 'Task', { ...target, jobName: 'job', ...props } as SubmitJobProps);
+}
+
+const many = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe('validation at synth: one failing case per rule', () => {
+  test.each([
+    ['jobName empty', { jobName: '' }, '`jobName` must be 1 to 128 characters long, got "" (0)'],
+    ['jobName too long', { jobName: 'a'.repeat(129) }, `\`jobName\` must be 1 to 128 characters long, got "${'a'.repeat(129)}" (129)`],
+    ['jobName characters', { jobName: 'my job' }, '`jobName` must start with a letter or number and contain only letters, numbers, hyphens and underscores, got "my job"'],
+    ['jobName first character', { jobName: '-job' }, '`jobName` must start with a letter or number and contain only letters, numbers, hyphens and underscores, got "-job"'],
+    ['arraySize too small', { arraySize: 1 }, '`arraySize` must be an integer between 2 and 10,000, got 1'],
+    ['arraySize too large', { arraySize: 10_001 }, '`arraySize` must be an integer between 2 and 10,000, got 10001'],
+    ['dependsOn over 20', { dependsOn: many(21).map((i) => ({ jobId: `j${i}` })) }, '`dependsOn` must have at most 20 entries, got 21 entries'],
+    ['attempts 0', { attempts: 0 }, '`attempts` must be an integer between 1 and 10, got 0'],
+    ['attempts 11', { attempts: 11 }, '`attempts` must be an integer between 1 and 10, got 11'],
+    ['evaluateOnExit over 5', { attempts: 2, evaluateOnExit: many(6).map(() => ({ action: batch.Action.EXIT, onExitCode: '1' })) },
+      '`evaluateOnExit` must have at most 5 entries, got 6 entries'],
+    ['evaluateOnExit pattern over 512', { attempts: 2, evaluateOnExit: [{ action: batch.Action.RETRY, onReason: 'x'.repeat(513) }] },
+      /^`evaluateOnExit\[0\]\.onReason` must be 1 to 512 characters long, got "x+" \(513\)$/],
+    ['evaluateOnExit exit code shape', { attempts: 2, evaluateOnExit: [{ action: batch.Action.RETRY, onExitCode: 'abc' }] },
+      '`evaluateOnExit[0].onExitCode` must be digits, optionally ending with `*`, got "abc"'],
+    ['evaluateOnExit without attempts', { evaluateOnExit: [{ action: batch.Action.RETRY, onExitCode: '1' }] },
+      '`evaluateOnExit` needs `attempts`: Batch reads both from one retry strategy, got `evaluateOnExit` alone'],
+    ['attemptTimeout under 60 s', { attemptTimeout: Duration.seconds(59) }, '`attemptTimeout` must be at least 60 seconds, got 59 seconds'],
+    ['vcpus not positive', { containerOverrides: { vcpus: 0 } }, '`containerOverrides.vcpus` must be positive, got 0'],
+    ['memory not positive', { containerOverrides: { memory: Size.mebibytes(0) } }, '`containerOverrides.memory` must be positive, got 0 MiB'],
+    ['gpuCount not positive', { containerOverrides: { gpuCount: -1 } }, '`containerOverrides.gpuCount` must be positive, got -1'],
+    ['environment AWS_BATCH', { containerOverrides: { environment: { AWS_BATCH_JOB_ID: 'x' } } },
+      '`containerOverrides.environment` must not have names starting with AWS_BATCH, which Batch reserves, got "AWS_BATCH_JOB_ID"'],
+    ['tags over 50', { tags: Object.fromEntries(many(51).map((i) => [`k${i}`, 'v'])) }, '`tags` must have at most 50 entries, got 51 entries'],
+    ['tag key too long', { tags: { ['k'.repeat(129)]: 'v' } }, /^`tags key` must be 1 to 128 characters long, got "k+" \(129\)$/],
+    ['tag key aws:', { tags: { 'aws:owner': 'v' } }, '`tags` must not have keys starting with aws:, which AWS reserves, got "aws:owner"'],
+    ['tag value too long', { tags: { team: 'v'.repeat(257) } }, /^`tags\["team"\]` must be 0 to 256 characters long, got "v+" \(257\)$/],
+    ['schedulingPriorityOverride over 9999', { schedulingPriorityOverride: 10_000 },
+      '`schedulingPriorityOverride` must be an integer between 0 and 9,999, got 10000'],
+    ['schedulingPriorityOverride negative', { schedulingPriorityOverride: -1 },
+      '`schedulingPriorityOverride` must be an integer between 0 and 9,999, got -1'],
+    ['job queue given twice', { jobQueue: batch.JobQueue.fromJobQueueArn(new Stack(), 'Q', 'arn:aws:batch:us-east-1:111122223333:job-queue/q') },
+      'Give only one of `jobQueue` and `jobQueueTarget`, got both'],
+    ['job queue not given', { jobQueueTarget: undefined },
+      'Give one of `jobQueue` (a construct) and `jobQueueTarget` (by name, by ARN, or from the state input), got neither'],
+    ['job definition given twice', {
+      jobDefinition: batch.EcsJobDefinition.fromJobDefinitionArn(new Stack(), 'D', 'arn:aws:batch:us-east-1:111122223333:job-definition/d:1'),
+    }, 'Give only one of `jobDefinition` and `jobDefinitionTarget`, got both'],
+    ['job definition not given', { jobDefinitionTarget: undefined },
+      'Give one of `jobDefinition` (a construct) and `jobDefinitionTarget` (by name, by ARN, or from the state input), got neither'],
+    ['callback pattern', { integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN },
+      '`integrationPattern` must be RUN_JOB (.sync) or REQUEST_RESPONSE, got WAIT_FOR_TASK_TOKEN: the AWS Batch integration of Step Functions does not support the callback pattern'],
+  ])('%s', (_, props, message) => {
+    expect(submit(props as Partial<SubmitJobProps>)).toThrow(message);
+  });
+
+  test('the limits themselves are accepted', () => {
+    expect(submit({
+      jobName: 'a'.repeat(128),
+      arraySize: 10_000,
+      dependsOn: many(20).map((i) => ({ jobId: `j${i}` })),
+      attempts: 10,
+      evaluateOnExit: many(5).map(() => ({ action: batch.Action.EXIT, onStatusReason: 'x'.repeat(512) })),
+      attemptTimeout: Duration.seconds(60),
+      tags: Object.fromEntries(many(50).map((i) => [`k${i}`, 'v'.repeat(256)])),
+      schedulingPriorityOverride: 9999,
+    })).not.toThrow();
+    expect(submit({ arraySize: 2, attempts: 1, schedulingPriorityOverride: 0 })).not.toThrow();
+  });
+
+  test('values from the state input, or unresolved tokens, skip validation', () => {
+    expect(submit({
+      jobName: sfn.JsonPath.stringAt('$.name'),
+      arraySize: sfn.JsonPath.numberAt('$.size'),
+      attempts: sfn.JsonPath.numberAt('$.attempts'),
+      evaluateOnExit: [{ action: batch.Action.RETRY, onExitCode: sfn.JsonPath.stringAt('$.code') }],
+      attemptTimeout: Duration.seconds(sfn.JsonPath.numberAt('$.timeout')),
+      containerOverrides: { vcpus: sfn.JsonPath.numberAt('$.cpu'), memory: Size.mebibytes(Token.asNumber({ Ref: 'Memory' })) },
+      dependsOn: sfn.JsonPath.listAt('$.deps') as any,
+      tags: { team: sfn.JsonPath.stringAt('$.team') },
+      schedulingPriorityOverride: sfn.JsonPath.numberAt('$.priority'),
+    })).not.toThrow();
+  });
+
+  test('JSONata expressions skip validation', () => {
+    expect(() => SubmitJob.jsonata(new Stack(), 'Task', {
+      ...target,
+      jobName: '{% $states.input.name & "-" & $states.context.Execution.Name %}',
+      arraySize: Token.asNumber('{% $states.input.size %}'),
+    })).not.toThrow();
+  });
+});
+
+describe('job queue and job definition targets', () => {
+  test.each([
+    ['queue name', () => JobQueueTarget.fromName('my queue'),
+      '`jobQueue` must be a job queue name of 1 to 128 letters, numbers, hyphens and underscores, got "my queue"'],
+    ['queue ARN of another resource', () => JobQueueTarget.fromArn('arn:aws:batch:us-east-1:111122223333:job-definition/d:1'),
+      '`jobQueue` must be an ARN of the form arn:PARTITION:batch:REGION:ACCOUNT:job-queue/NAME, got "arn:aws:batch:us-east-1:111122223333:job-definition/d:1"'],
+    ['queue path', () => JobQueueTarget.fromJsonPath('queue'),
+      '`jobQueue` must be a JSONPath starting with `$` (state input) or `$$` (context object), got "queue"'],
+    ['queue JSONata', () => JobQueueTarget.fromJsonata('$states.input.queue'),
+      '`jobQueue` must be a JSONata expression written `{% ... %}`, got "$states.input.queue"'],
+    ['definition name', () => JobDefinitionTarget.fromName('prep:latest'),
+      '`jobDefinition` must be a job definition name of 1 to 128 letters, numbers, hyphens and underscores, optionally followed by `:REVISION`, got "prep:latest"'],
+    ['definition ARN', () => JobDefinitionTarget.fromArn('prep'),
+      '`jobDefinition` must be an ARN of the form arn:PARTITION:batch:REGION:ACCOUNT:job-definition/NAME, got "prep"'],
+  ])('%s', (_, make, message) => {
+    expect(make).toThrow(message);
+  });
+
+  test('a name with a revision renders as given; the role may submit any revision', () => {
+    const stack = new Stack();
+    const task = new SubmitJob(stack, 'Task', { ...target, jobDefinitionTarget: JobDefinitionTarget.fromName('prep:3'), jobName: 'job' });
+    expect(stack.resolve(task.toStateJson()).Parameters.JobDefinition).toEqual('prep:3');
+  });
+});
