@@ -72,4 +72,13 @@ packageTask.reset();
 packageTask.spawn(project.tasks.tryFind('package:js')!);
 packageTask.spawn(codegen);
 
+// Examples are part of the project's code: linted and type-checked like the tests.
+project.eslint?.addLintPattern('examples');
+
+// The main job: synthesize the example app and print its state machine definition.
+project.addTask('demo', {
+  description: 'Synthesize the example app and print its state machine definition',
+  exec: 'ts-node --project tsconfig.dev.json examples/demo.ts',
+});
+
 project.synth();
