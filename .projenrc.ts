@@ -19,8 +19,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   cdkVersion: '2.276.0',
   constructsVersion: '10.5.1',
 
-  // The dev config lives at the top level, next to tsconfig.json.
+  // The dev config lives at the top level, next to tsconfig.json, and covers every TypeScript
+  // file of the project: eslint lints src, test and examples against it.
   tsconfigDevFile: 'tsconfig.dev.json',
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'local-aws'],
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
 
   devDeps: [
     'cdk-nag@^3.0.2',
@@ -57,6 +64,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['/dist-codegen/', '/cdk.out/', '*.cdk.out/'],
 });
 
+project.tsconfigDev.addInclude('.projenrc.ts');
+
 // The build packages the JavaScript bundle only. The other languages' packages need PyPI and
 // Maven Central, so the build generates their sources offline and checks the Python compiles.
 const codegen = project.addTask('codegen', {
@@ -71,9 +80,6 @@ const packageTask = project.tasks.tryFind('package')!;
 packageTask.reset();
 packageTask.spawn(project.tasks.tryFind('package:js')!);
 packageTask.spawn(codegen);
-
-// Examples are part of the project's code: linted and type-checked like the tests.
-project.eslint?.addLintPattern('examples');
 
 // The main job: synthesize the example app and print its state machine definition.
 project.addTask('demo', {

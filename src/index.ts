@@ -1,3 +1,6 @@
+export * from './batch-environment';
+export * from './batch-job';
+export * from './capacity';
 export * from './container-overrides';
 export * from './job-reference';
 export * from './submit-job';

@@ -78,10 +78,10 @@ export abstract class JobQueueTarget {
   public abstract readonly _value: string;
   /** @internal Set when the value comes from the state input. */
   public abstract readonly _input?: DynamicValue;
-  /** @internal The ARNs the state machine role may submit to. */
-  public abstract _resourceArns(scope: IConstruct): string[];
   /** @internal Set when the permissions could not be scoped to exact queues. */
   public abstract readonly _unscoped: boolean;
+  /** @internal The ARNs the state machine role may submit to. */
+  public abstract _resourceArns(scope: IConstruct): string[];
 }
 
 /**
@@ -134,10 +134,10 @@ export abstract class JobDefinitionTarget {
   public abstract readonly _value: string;
   /** @internal Set when the value comes from the state input. */
   public abstract readonly _input?: DynamicValue;
-  /** @internal The ARNs the state machine role may submit. */
-  public abstract _resourceArns(scope: IConstruct): string[];
   /** @internal Set when the permissions could not be scoped to exact definitions. */
   public abstract readonly _unscoped: boolean;
+  /** @internal The ARNs the state machine role may submit. */
+  public abstract _resourceArns(scope: IConstruct): string[];
 }
 
 class StaticJobQueue extends JobQueueTarget {

@@ -5,8 +5,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ContainerOverrides, EvaluateOnExit, JobDependency } from './container-overrides';
 import { JobDefinitionTarget, JobQueueTarget } from './job-reference';
-import { checkQueryLanguage, renderSubmitJobParameters } from './private/submit-job-render';
 import { submitJobPolicies } from './private/submit-job-policies';
+import { checkQueryLanguage, renderSubmitJobParameters } from './private/submit-job-render';
 import { validateSubmitJob } from './private/submit-job-validation';
 
 /**

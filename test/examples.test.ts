@@ -5,8 +5,8 @@ import { join } from 'path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { seedTaskApp } from '../examples/seed-task';
-import { stateMachineDefinitions } from '../examples/support/definition';
 import * as seed from './fixtures/connect-batch-seed.json';
+import { stateMachineDefinitions } from '../examples/support/definition';
 
 const examples: Array<[string, () => App]> = [
   ['seed-task', seedTaskApp],

@@ -2,6 +2,7 @@ import { SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { BatchValidationError, checkCount, checkLength, checkRange, invalid } from './errors';
 import * as limits from './limits';
+import { checkSeconds } from './checks';
 import { isJsonata } from './state-input';
 import type { ContainerOverrides, EvaluateOnExit } from '../container-overrides';
 import type { SubmitJobProps } from '../submit-job';
@@ -32,7 +33,7 @@ export function validateSubmitJob(props: SubmitJobProps): ValidatedSubmitJob {
   checkCount('dependsOn', props.dependsOn, limits.DEPENDS_ON_MAX);
   checkRange('attempts', props.attempts, limits.ATTEMPTS_MIN, limits.ATTEMPTS_MAX);
   checkEvaluateOnExit(props);
-  checkAttemptTimeout(props);
+  checkSeconds('attemptTimeout', props.attemptTimeout, limits.ATTEMPT_TIMEOUT_MIN_SECONDS);
   checkContainerOverrides(props.containerOverrides);
   checkTags(props.tags);
   checkRange('schedulingPriorityOverride', props.schedulingPriorityOverride, limits.SCHEDULING_PRIORITY_MIN, limits.SCHEDULING_PRIORITY_MAX);
@@ -75,15 +76,6 @@ function checkEvaluateOnExit(props: SubmitJobProps): void {
       invalid(`evaluateOnExit[${i}].onExitCode`, 'must be digits, optionally ending with `*`', JSON.stringify(exitCode));
     }
   });
-}
-
-function checkAttemptTimeout(props: SubmitJobProps): void {
-  const timeout = props.attemptTimeout;
-  if (timeout === undefined || timeout.isUnresolved()) { return; }
-  const seconds = timeout.toSeconds();
-  if (seconds < limits.ATTEMPT_TIMEOUT_MIN_SECONDS) {
-    invalid('attemptTimeout', `must be at least ${limits.ATTEMPT_TIMEOUT_MIN_SECONDS} seconds`, `${seconds} seconds`);
-  }
 }
 
 function checkContainerOverrides(overrides?: ContainerOverrides): void {

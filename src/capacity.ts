@@ -1,0 +1,190 @@
+import { Token } from 'aws-cdk-lib';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type { Construct } from 'constructs';
+import type { CapacityBindContext } from './private/capacity-context';
+import { checkMin } from './private/checks';
+import { checkRange, invalid } from './private/errors';
+import { SPOT_BID_PERCENTAGE_MAX, SPOT_BID_PERCENTAGE_MIN } from './private/limits';
+
+/**
+ * Where the containers of a job run. A Batch job queue runs on one platform only.
+ */
+export enum Platform {
+  /** AWS Fargate (`FARGATE` and `FARGATE_SPOT` compute environments). */
+  FARGATE = 'FARGATE',
+  /** Amazon EC2 instances managed by Batch through Amazon ECS (`EC2` and `SPOT` compute environments). */
+  EC2 = 'EC2',
+}
+
+/**
+ * Options common to every capacity.
+ */
+export interface CapacityOptions {
+  /**
+   * The most vCPUs the compute environment scales up to. An integer of at least 1.
+   *
+   * @default 256
+   */
+  readonly maxvCpus?: number;
+}
+
+/**
+ * Options of an EC2 capacity, On-Demand or Spot.
+ */
+export interface Ec2CapacityOptions extends CapacityOptions {
+  /**
+   * The instance types the compute environment may launch.
+   *
+   * @default - Batch's default x86_64 instance classes (`default_x86_64`), or GPU classes when `gpu` is true
+   */
+  readonly instanceTypes?: ec2.InstanceType[];
+
+  /**
+   * The instance classes the compute environment may launch; Batch picks the size.
+   *
+   * @default - Batch's default x86_64 instance classes (`default_x86_64`), or G4dn, G5 and G6 when `gpu` is true
+   */
+  readonly instanceClasses?: ec2.InstanceClass[];
+
+  /**
+   * Whether jobs need NVIDIA GPUs. When true, instances boot the ECS-optimized Amazon Linux 2023
+   * NVIDIA AMI (`ECS_AL2023_NVIDIA`) and, unless you choose instances, come from the G4dn, G5 and G6 classes.
+   *
+   * @default false
+   */
+  readonly gpu?: boolean;
+
+  /**
+   * How Batch picks instances when the best fitting type is not available.
+   *
+   * @default - `BEST_FIT_PROGRESSIVE` On-Demand, `SPOT_PRICE_CAPACITY_OPTIMIZED` on Spot
+   */
+  readonly allocationStrategy?: batch.AllocationStrategy;
+
+  /**
+   * The fewest vCPUs the compute environment keeps running, even when idle. Between 0 and `maxvCpus`.
+   *
+   * @default 0
+   */
+  readonly minvCpus?: number;
+}
+
+/**
+ * Options of an EC2 Spot capacity.
+ */
+export interface Ec2SpotCapacityOptions extends Ec2CapacityOptions {
+  /**
+   * The most a Spot instance may cost, as a percentage (0 to 100) of its On-Demand price.
+   *
+   * @default - 100, the On-Demand price
+   */
+  readonly spotBidPercentage?: number;
+}
+
+/** The internal description of a capacity, whatever the factory. */
+interface CapacitySpec extends Ec2SpotCapacityOptions {
+  readonly platform: Platform;
+  readonly spot: boolean;
+  readonly name: string;
+}
+
+/**
+ * One compute environment of a job queue: Fargate or EC2, On-Demand or Spot.
+ *
+ * Give a `BatchEnvironment` a list in fallback order, for example Spot first and then On-Demand:
+ * `[Capacity.fargateSpot(), Capacity.fargate()]`.
+ *
+ * @see https://docs.aws.amazon.com/batch/latest/userguide/compute_environments.html
+ */
+export class Capacity {
+  /** Fargate On-Demand (`FARGATE`). */
+  public static fargate(options: CapacityOptions = {}): Capacity {
+    return new Capacity({ ...options, platform: Platform.FARGATE, spot: false, name: 'Fargate' });
+  }
+
+  /** Fargate Spot (`FARGATE_SPOT`): cheaper, and tasks may be stopped with two minutes' notice. */
+  public static fargateSpot(options: CapacityOptions = {}): Capacity {
+    return new Capacity({ ...options, platform: Platform.FARGATE, spot: true, name: 'FargateSpot' });
+  }
+
+  /** EC2 On-Demand instances (`EC2`). */
+  public static ec2OnDemand(options: Ec2CapacityOptions = {}): Capacity {
+    return new Capacity({ ...options, platform: Platform.EC2, spot: false, name: 'Ec2OnDemand' });
+  }
+
+  /** EC2 Spot instances (`SPOT`): cheaper, and instances may be reclaimed with two minutes' notice. */
+  public static ec2Spot(options: Ec2SpotCapacityOptions = {}): Capacity {
+    return new Capacity({ ...options, platform: Platform.EC2, spot: true, name: 'Ec2Spot' });
+  }
+
+  /** Where the jobs of this capacity run. */
+  public readonly platform: Platform;
+
+  /** Whether this capacity uses Spot (Fargate Spot or EC2 Spot). */
+  public readonly spot: boolean;
+
+  /** The most vCPUs the compute environment scales up to. */
+  public readonly maxvCpus: number;
+
+  /**
+   * A name for the compute environment this capacity creates, used in its construct id.
+   *
+   * @internal
+   */
+  public readonly _name: string;
+
+  private readonly spec: CapacitySpec;
+
+  private constructor(spec: CapacitySpec) {
+    const maxvCpus = spec.maxvCpus ?? 256;
+    checkMin('maxvCpus', maxvCpus, 1);
+    checkRange('minvCpus', spec.minvCpus, 0, Token.isUnresolved(maxvCpus) ? Number.MAX_SAFE_INTEGER : maxvCpus);
+    checkRange('spotBidPercentage', spec.spotBidPercentage, SPOT_BID_PERCENTAGE_MIN, SPOT_BID_PERCENTAGE_MAX);
+    const instanceCount = (spec.instanceTypes?.length ?? 0) + (spec.instanceClasses?.length ?? 0);
+    if ((spec.instanceTypes !== undefined || spec.instanceClasses !== undefined) && instanceCount === 0) {
+      invalid('instanceTypes', 'or `instanceClasses` must name at least one instance type or class when given', 'none');
+    }
+    this.spec = spec;
+    this.platform = spec.platform;
+    this.spot = spec.spot;
+    this.maxvCpus = maxvCpus;
+    this._name = spec.name;
+  }
+
+  /**
+   * Creates the compute environment of this capacity.
+   *
+   * @internal
+   */
+  public _bind(scope: Construct, id: string, context: CapacityBindContext): batch.IManagedComputeEnvironment {
+    const common = {
+      vpc: context.vpc,
+      vpcSubnets: context.vpcSubnets,
+      securityGroups: context.securityGroups,
+      spot: this.spot,
+      maxvCpus: this.maxvCpus,
+    };
+    if (this.platform === Platform.FARGATE) {
+      return new batch.FargateComputeEnvironment(scope, id, common);
+    }
+    const s = this.spec;
+    const chosen = s.instanceTypes !== undefined || s.instanceClasses !== undefined;
+    return new batch.ManagedEc2EcsComputeEnvironment(scope, id, {
+      ...common,
+      minvCpus: s.minvCpus,
+      allocationStrategy: s.allocationStrategy,
+      spotBidPercentage: s.spotBidPercentage,
+      instanceTypes: s.instanceTypes,
+      instanceClasses: s.instanceClasses ?? (s.gpu && !chosen ? GPU_INSTANCE_CLASSES : undefined),
+      // Never Batch's legacy "optimal" (C4, M4, R4). With `defaultInstanceClasses`, leave this unset:
+      // the L2's instance check ignores `defaultInstanceClasses` and would fail on `false`.
+      useOptimalInstanceClasses: chosen || s.gpu ? false : undefined,
+      defaultInstanceClasses: chosen || s.gpu ? undefined : [batch.DefaultInstanceClass.X86_64],
+      images: s.gpu ? [{ imageType: batch.EcsMachineImageType.ECS_AL2023_NVIDIA }] : undefined,
+    });
+  }
+}
+
+/** NVIDIA GPU instance classes that the ECS-optimized AL2023 NVIDIA AMI supports. */
+const GPU_INSTANCE_CLASSES = [ec2.InstanceClass.G4DN, ec2.InstanceClass.G5, ec2.InstanceClass.G6];

@@ -1,0 +1,78 @@
+import type { BatchEnvironmentProps } from '../batch-environment';
+import { Capacity, Platform } from '../capacity';
+import { checkSeconds, conflict, rejectWith } from './checks';
+import { checkCount, checkRange, invalid } from './errors';
+import {
+  COMPUTE_ENVIRONMENTS_PER_QUEUE_MAX, JOB_QUEUE_PRIORITY_MAX, JOB_QUEUE_PRIORITY_MIN,
+  JOB_STATE_TIME_LIMIT_MAX_SECONDS, JOB_STATE_TIME_LIMIT_MIN_SECONDS, NAT_GATEWAYS_MAX, NAT_GATEWAYS_MIN,
+} from './limits';
+
+/**
+ * Checks the props of a `BatchEnvironment` before anything is created, and returns the capacity
+ * to create (empty when the user brings the job queue or the compute environments).
+ */
+export function validateEnvironmentProps(props: BatchEnvironmentProps): Capacity[] {
+  const network = {
+    vpc: props.vpc,
+    natGateways: props.natGateways,
+    vpcSubnets: props.vpcSubnets,
+    securityGroups: props.securityGroups,
+  };
+  if (props.jobQueue) {
+    rejectWith('jobQueue', {
+      capacity: props.capacity,
+      computeEnvironments: props.computeEnvironments,
+      priority: props.priority,
+      schedulingPolicy: props.schedulingPolicy,
+      cancelStuckJobs: props.cancelStuckJobs,
+      cancelStuckJobsAfter: props.cancelStuckJobsAfter,
+      ...network,
+    }, 'give an existing job queue or the options to create one, not both');
+  }
+  if (props.computeEnvironments) {
+    rejectWith('computeEnvironments', { capacity: props.capacity, ...network },
+      'give existing compute environments or the options to create them, not both');
+    checkCount('computeEnvironments', props.computeEnvironments, COMPUTE_ENVIRONMENTS_PER_QUEUE_MAX);
+    if (props.computeEnvironments.length === 0) {
+      invalid('computeEnvironments', 'must have at least 1 entry', '0 entries');
+    }
+  }
+  if (props.vpc && props.natGateways !== undefined) {
+    conflict('vpc', 'natGateways', 'NAT gateways are only created with the VPC; configure them on your own VPC');
+  }
+  if (props.capacity && props.platform !== undefined) {
+    conflict('platform', 'capacity', 'the platform comes from the capacity');
+  }
+  if ((props.jobQueue || props.computeEnvironments) && props.platform === undefined) {
+    invalid('platform', 'must be given with `jobQueue` or `computeEnvironments`, since Batch cannot tell whether they run Fargate or EC2', 'nothing');
+  }
+  if (props.cancelStuckJobs === false && props.cancelStuckJobsAfter !== undefined) {
+    conflict('cancelStuckJobsAfter', 'cancelStuckJobs', 'stuck jobs are not cancelled when `cancelStuckJobs` is false');
+  }
+  checkRange('natGateways', props.natGateways, NAT_GATEWAYS_MIN, NAT_GATEWAYS_MAX);
+  checkRange('priority', props.priority, JOB_QUEUE_PRIORITY_MIN, JOB_QUEUE_PRIORITY_MAX);
+  checkSeconds('cancelStuckJobsAfter', props.cancelStuckJobsAfter,
+    JOB_STATE_TIME_LIMIT_MIN_SECONDS, JOB_STATE_TIME_LIMIT_MAX_SECONDS);
+
+  const capacity = props.jobQueue || props.computeEnvironments
+    ? []
+    : props.capacity ?? [props.platform === Platform.EC2 ? Capacity.ec2OnDemand() : Capacity.fargate()];
+  checkCapacity(capacity, props.capacity !== undefined);
+
+  const platform = props.platform ?? capacity[0]?.platform;
+  if (props.assignPublicIp !== undefined && platform === Platform.EC2) {
+    invalid('assignPublicIp', 'is only valid on Fargate; on EC2 the subnet decides whether instances get a public IP', 'an EC2 environment');
+  }
+  return capacity;
+}
+
+function checkCapacity(capacity: Capacity[], given: boolean): void {
+  if (given && capacity.length === 0) {
+    invalid('capacity', 'must have at least 1 entry', '0 entries');
+  }
+  checkCount('capacity', capacity, COMPUTE_ENVIRONMENTS_PER_QUEUE_MAX);
+  const platforms = capacity.map((c) => c.platform);
+  if (new Set(platforms).size > 1) {
+    invalid('capacity', 'must be all Fargate or all EC2, since a Batch job queue cannot mix them', platforms.join(', '));
+  }
+}

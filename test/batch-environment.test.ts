@@ -1,0 +1,331 @@
+import { Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { BatchEnvironment } from '../src/batch-environment';
+import { Capacity, Platform } from '../src/capacity';
+
+function ceArn(logicalIdPrefix: string) {
+  return { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${logicalIdPrefix}`), 'ComputeEnvironmentArn'] };
+}
+
+describe('defaults', () => {
+  const stack = new Stack();
+  const env = new BatchEnvironment(stack, 'Env');
+  const template = Template.fromStack(stack);
+
+  test('creates a VPC over 2 AZs with 1 NAT gateway and flow logs to a log group with retention', () => {
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    template.resourceCountIs('AWS::EC2::Subnet', 4);
+    template.hasResourceProperties('AWS::EC2::FlowLog', {
+      LogDestinationType: 'cloud-watch-logs',
+      LogGroupName: { Ref: Match.stringLikeRegexp('^EnvFlowLogGroup') },
+      ResourceType: 'VPC',
+    });
+    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  test('creates one security group with no ingress and all egress', () => {
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupEgress: [{ CidrIp: '0.0.0.0/0', IpProtocol: '-1' }],
+      SecurityGroupIngress: Match.absent(),
+    });
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+
+  test('creates one Fargate compute environment in the private subnets', () => {
+    template.resourceCountIs('AWS::Batch::ComputeEnvironment', 1);
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+      Type: 'managed',
+      ComputeResources: {
+        Type: 'FARGATE',
+        MaxvCpus: 256,
+        Subnets: [
+          { Ref: Match.stringLikeRegexp('^EnvVpcPrivateSubnet1') },
+          { Ref: Match.stringLikeRegexp('^EnvVpcPrivateSubnet2') },
+        ],
+        SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^EnvSecurityGroup'), 'GroupId'] }],
+      },
+    });
+    expect(env.platform).toBe(Platform.FARGATE);
+    expect(env.assignPublicIp).toBe(false);
+  });
+
+  test('creates a job queue of priority 1 that cancels jobs stuck in RUNNABLE for an hour', () => {
+    template.hasResourceProperties('AWS::Batch::JobQueue', {
+      Priority: 1,
+      ComputeEnvironmentOrder: [{ ComputeEnvironment: ceArn('EnvFargate'), Order: 1 }],
+      JobStateTimeLimitActions: [
+        'CAPACITY:INSUFFICIENT_INSTANCE_CAPACITY',
+        'MISCONFIGURATION:COMPUTE_ENVIRONMENT_MAX_RESOURCE',
+        'MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT',
+      ].map((Reason) => ({ Action: 'CANCEL', MaxTimeSeconds: 3600, Reason, State: 'RUNNABLE' })),
+    });
+  });
+
+  test('creates a job execution role trusted by ECS tasks, with no managed policy and no permissions yet', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' } }],
+      },
+      ManagedPolicyArns: Match.absent(),
+    });
+    expect(env.jobExecutionRole.node.tryFindChild('DefaultPolicy')).toBeUndefined();
+  });
+
+  test('exposes what it created', () => {
+    expect(env.vpc).toBeInstanceOf(ec2.Vpc);
+    expect(env.jobQueue).toBeInstanceOf(batch.JobQueue);
+    expect(env.computeEnvironments).toHaveLength(1);
+    expect(env.securityGroups).toHaveLength(1);
+    expect(env.jobLogGroup).toBeInstanceOf(logs.LogGroup);
+  });
+});
+
+describe('capacity', () => {
+  test('Spot first, then On-Demand, in that order', () => {
+    const stack = new Stack();
+    new BatchEnvironment(stack, 'Env', { capacity: [Capacity.fargateSpot(), Capacity.fargate({ maxvCpus: 16 })] });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', { ComputeResources: { Type: 'FARGATE_SPOT', MaxvCpus: 256 } });
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', { ComputeResources: { Type: 'FARGATE', MaxvCpus: 16 } });
+    template.hasResourceProperties('AWS::Batch::JobQueue', {
+      ComputeEnvironmentOrder: [
+        { ComputeEnvironment: ceArn('EnvFargateSpot'), Order: 1 },
+        { ComputeEnvironment: ceArn('EnvFargate(?!Spot)'), Order: 2 },
+      ],
+    });
+  });
+
+  test('EC2 Spot then On-Demand, with instance choices and the platform EC2', () => {
+    const stack = new Stack();
+    const env = new BatchEnvironment(stack, 'Env', {
+      capacity: [
+        Capacity.ec2Spot({ instanceClasses: [ec2.InstanceClass.C6I], spotBidPercentage: 60, maxvCpus: 64 }),
+        Capacity.ec2OnDemand({ instanceTypes: [new ec2.InstanceType('m6i.large')], minvCpus: 2 }),
+      ],
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+      ComputeResources: {
+        Type: 'SPOT',
+        InstanceTypes: ['c6i'],
+        BidPercentage: 60,
+        MaxvCpus: 64,
+        AllocationStrategy: 'SPOT_PRICE_CAPACITY_OPTIMIZED',
+      },
+    });
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+      ComputeResources: { Type: 'EC2', InstanceTypes: ['m6i.large'], MinvCpus: 2, AllocationStrategy: 'BEST_FIT_PROGRESSIVE' },
+    });
+    template.hasResourceProperties('AWS::Batch::JobQueue', {
+      ComputeEnvironmentOrder: [
+        { ComputeEnvironment: ceArn('EnvEc2Spot'), Order: 1 },
+        { ComputeEnvironment: ceArn('EnvEc2OnDemand'), Order: 2 },
+      ],
+    });
+    expect(env.platform).toBe(Platform.EC2);
+  });
+
+  test('EC2 defaults to Batch default x86_64 instance classes', () => {
+    const stack = new Stack();
+    new BatchEnvironment(stack, 'Env', { platform: Platform.EC2 });
+    Template.fromStack(stack).hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+      ComputeResources: { Type: 'EC2', InstanceTypes: ['default_x86_64'], MinvCpus: 0, Ec2Configuration: Match.absent() },
+    });
+  });
+
+  test('GPU picks NVIDIA instance classes and the ECS-optimized NVIDIA AMI', () => {
+    const stack = new Stack();
+    new BatchEnvironment(stack, 'Env', { capacity: [Capacity.ec2OnDemand({ gpu: true })] });
+    Template.fromStack(stack).hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+      ComputeResources: {
+        InstanceTypes: ['g4dn', 'g5', 'g6'],
+        Ec2Configuration: [{ ImageType: 'ECS_AL2023_NVIDIA' }],
+      },
+    });
+  });
+
+  test('GPU keeps the instance types given', () => {
+    const stack = new Stack();
+    new BatchEnvironment(stack, 'Env', { capacity: [Capacity.ec2Spot({ gpu: true, instanceTypes: [new ec2.InstanceType('p4d.24xlarge')] })] });
+    Template.fromStack(stack).hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+      ComputeResources: { InstanceTypes: ['p4d.24xlarge'], Ec2Configuration: [{ ImageType: 'ECS_AL2023_NVIDIA' }] },
+    });
+  });
+
+  test('two capacities of one kind get distinct ids', () => {
+    const stack = new Stack();
+    const env = new BatchEnvironment(stack, 'Env', { capacity: [Capacity.fargateSpot({ maxvCpus: 8 }), Capacity.fargateSpot()] });
+    expect(env.computeEnvironments.map((ce) => ce.node.id)).toEqual(['FargateSpot', 'FargateSpot2']);
+  });
+});
+
+describe('options', () => {
+  test('natGateways, priority, cancelStuckJobsAfter, scheduling policy, public IP and log retention', () => {
+    const stack = new Stack();
+    const schedulingPolicy = new batch.FairshareSchedulingPolicy(stack, 'Policy');
+    const env = new BatchEnvironment(stack, 'Env', {
+      natGateways: 2,
+      priority: 1000,
+      cancelStuckJobsAfter: Duration.minutes(10),
+      schedulingPolicy,
+      assignPublicIp: true,
+      jobLogRetention: logs.RetentionDays.ONE_WEEK,
+    });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::NatGateway', 2);
+    template.hasResourceProperties('AWS::Batch::JobQueue', {
+      Priority: 1000,
+      SchedulingPolicyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Policy'), 'Arn'] },
+      JobStateTimeLimitActions: Match.arrayWith([Match.objectLike({ MaxTimeSeconds: 600 })]),
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    expect(env.assignPublicIp).toBe(true);
+  });
+
+  test('cancelStuckJobs: false renders no time limit actions', () => {
+    const stack = new Stack();
+    new BatchEnvironment(stack, 'Env', { cancelStuckJobs: false });
+    Template.fromStack(stack).hasResourceProperties('AWS::Batch::JobQueue', { JobStateTimeLimitActions: Match.absent() });
+  });
+});
+
+describe('given resources are used instead of created ones', () => {
+  test('vpc, vpcSubnets and securityGroups', () => {
+    const stack = new Stack();
+    const vpc = new ec2.Vpc(stack, 'MyVpc', { natGateways: 0, subnetConfiguration: [{ name: 'Iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const sg = new ec2.SecurityGroup(stack, 'MySg', { vpc });
+    const env = new BatchEnvironment(stack, 'Env', {
+      vpc, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED }, securityGroups: [sg],
+    });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 1);
+    template.resourceCountIs('AWS::EC2::FlowLog', 0);
+    template.hasResourceProperties('AWS::Batch::ComputeEnvironment', {
+      ComputeResources: {
+        Subnets: [{ Ref: Match.stringLikeRegexp('^MyVpcIsoSubnet1') }, { Ref: Match.stringLikeRegexp('^MyVpcIsoSubnet2') }],
+        SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^MySg'), 'GroupId'] }],
+      },
+    });
+    expect(env.vpc).toBe(vpc);
+    expect(env.securityGroups).toEqual([sg]);
+  });
+
+  test('jobQueue: nothing of compute or queue is created', () => {
+    const stack = new Stack();
+    const jobQueue = batch.JobQueue.fromJobQueueArn(stack, 'Q', 'arn:aws:batch:us-east-1:123456789012:job-queue/q');
+    const env = new BatchEnvironment(stack, 'Env', { jobQueue, platform: Platform.EC2 });
+    const template = Template.fromStack(stack);
+    for (const type of ['AWS::EC2::VPC', 'AWS::EC2::SecurityGroup', 'AWS::Batch::ComputeEnvironment', 'AWS::Batch::JobQueue']) {
+      template.resourceCountIs(type, 0);
+    }
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    expect(env.jobQueue).toBe(jobQueue);
+    expect(env.platform).toBe(Platform.EC2);
+    expect(env.vpc).toBeUndefined();
+    expect(env.computeEnvironments).toEqual([]);
+  });
+
+  test('computeEnvironments: only the queue is created, over them in order', () => {
+    const stack = new Stack();
+    const a = batch.FargateComputeEnvironment.fromFargateComputeEnvironmentArn(stack, 'A', 'arn:aws:batch:us-east-1:123456789012:compute-environment/a');
+    const b = batch.FargateComputeEnvironment.fromFargateComputeEnvironmentArn(stack, 'B', 'arn:aws:batch:us-east-1:123456789012:compute-environment/b');
+    const env = new BatchEnvironment(stack, 'Env', { computeEnvironments: [a, b], platform: Platform.FARGATE });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPC', 0);
+    template.resourceCountIs('AWS::Batch::ComputeEnvironment', 0);
+    template.hasResourceProperties('AWS::Batch::JobQueue', {
+      ComputeEnvironmentOrder: [
+        { ComputeEnvironment: 'arn:aws:batch:us-east-1:123456789012:compute-environment/a', Order: 1 },
+        { ComputeEnvironment: 'arn:aws:batch:us-east-1:123456789012:compute-environment/b', Order: 2 },
+      ],
+    });
+    expect(env.computeEnvironments).toEqual([a, b]);
+  });
+});
+
+describe('validation', () => {
+  const queue = (stack: Stack) => batch.JobQueue.fromJobQueueArn(stack, 'Q', 'arn:aws:batch:us-east-1:123456789012:job-queue/q');
+  const ce = (stack: Stack) => batch.FargateComputeEnvironment.fromFargateComputeEnvironmentArn(stack, 'CE', 'arn:aws:batch:us-east-1:123456789012:compute-environment/a');
+
+  test.each([
+    ['vpc with natGateways', (s: Stack) => ({ vpc: new ec2.Vpc(s, 'V'), natGateways: 2 }),
+      /^`vpc` cannot be used with `natGateways`: NAT gateways are only created with the VPC/],
+    ['jobQueue with capacity', (s: Stack) => ({ jobQueue: queue(s), platform: Platform.FARGATE, capacity: [Capacity.fargate()] }),
+      /^`jobQueue` cannot be used with `capacity`: give an existing job queue or the options to create one, not both$/],
+    ['jobQueue with priority', (s: Stack) => ({ jobQueue: queue(s), platform: Platform.FARGATE, priority: 5 }),
+      /^`jobQueue` cannot be used with `priority`/],
+    ['jobQueue with computeEnvironments', (s: Stack) => ({ jobQueue: queue(s), platform: Platform.FARGATE, computeEnvironments: [ce(s)] }),
+      /^`jobQueue` cannot be used with `computeEnvironments`/],
+    ['jobQueue with schedulingPolicy', (s: Stack) => ({ jobQueue: queue(s), platform: Platform.FARGATE, schedulingPolicy: new batch.FairshareSchedulingPolicy(s, 'P') }),
+      /^`jobQueue` cannot be used with `schedulingPolicy`/],
+    ['computeEnvironments with capacity', (s: Stack) => ({ computeEnvironments: [ce(s)], platform: Platform.FARGATE, capacity: [Capacity.fargate()] }),
+      /^`computeEnvironments` cannot be used with `capacity`: give existing compute environments or the options to create them, not both$/],
+    ['platform with capacity', () => ({ platform: Platform.EC2, capacity: [Capacity.fargate()] }),
+      /^`platform` cannot be used with `capacity`: the platform comes from the capacity$/],
+    ['jobQueue without platform', (s: Stack) => ({ jobQueue: queue(s) }),
+      /^`platform` must be given with `jobQueue` or `computeEnvironments`, since Batch cannot tell whether they run Fargate or EC2, got nothing$/],
+    ['cancelStuckJobsAfter with cancelStuckJobs false', () => ({ cancelStuckJobs: false, cancelStuckJobsAfter: Duration.hours(2) }),
+      /^`cancelStuckJobsAfter` cannot be used with `cancelStuckJobs`/],
+    ['priority out of range', () => ({ priority: 5000 }),
+      /^`priority` must be an integer between 0 and 1,000, got 5000$/],
+    ['natGateways out of range', () => ({ natGateways: 3 }),
+      /^`natGateways` must be an integer between 1 and 2, got 3$/],
+    ['cancelStuckJobsAfter too short', () => ({ cancelStuckJobsAfter: Duration.minutes(5) }),
+      /^`cancelStuckJobsAfter` must be between 600 and 86,400 seconds, got 300 seconds$/],
+    ['cancelStuckJobsAfter too long', () => ({ cancelStuckJobsAfter: Duration.days(2) }),
+      /^`cancelStuckJobsAfter` must be between 600 and 86,400 seconds, got 172,800 seconds$/],
+    ['mixed platforms', () => ({ capacity: [Capacity.fargateSpot(), Capacity.ec2OnDemand()] }),
+      /^`capacity` must be all Fargate or all EC2, since a Batch job queue cannot mix them, got FARGATE, EC2$/],
+    ['too many capacities', () => ({ capacity: [Capacity.fargateSpot(), Capacity.fargate(), Capacity.fargateSpot(), Capacity.fargate()] }),
+      /^`capacity` must have at most 3 entries, got 4 entries$/],
+    ['empty capacity', () => ({ capacity: [] }),
+      /^`capacity` must have at least 1 entry, got 0 entries$/],
+    ['too many computeEnvironments', (s: Stack) => ({ platform: Platform.FARGATE, computeEnvironments: [1, 2, 3, 4].map((i) => batch.FargateComputeEnvironment.fromFargateComputeEnvironmentArn(s, `C${i}`, `arn:aws:batch:us-east-1:123456789012:compute-environment/c${i}`)) }),
+      /^`computeEnvironments` must have at most 3 entries, got 4 entries$/],
+    ['empty computeEnvironments', () => ({ platform: Platform.FARGATE, computeEnvironments: [] }),
+      /^`computeEnvironments` must have at least 1 entry, got 0 entries$/],
+    ['assignPublicIp on EC2', () => ({ capacity: [Capacity.ec2OnDemand()], assignPublicIp: false }),
+      /^`assignPublicIp` is only valid on Fargate; on EC2 the subnet decides whether instances get a public IP, got an EC2 environment$/],
+  ])('%s', (_name, props, message) => {
+    const stack = new Stack();
+    expect(() => new BatchEnvironment(stack, 'Env', props(stack))).toThrow(message);
+  });
+
+  test.each([
+    ['maxvCpus', () => Capacity.fargate({ maxvCpus: 0 }), /^`maxvCpus` must be an integer of at least 1, got 0$/],
+    ['minvCpus above maxvCpus', () => Capacity.ec2OnDemand({ maxvCpus: 4, minvCpus: 8 }), /^`minvCpus` must be an integer between 0 and 4, got 8$/],
+    ['spotBidPercentage', () => Capacity.ec2Spot({ spotBidPercentage: 120 }), /^`spotBidPercentage` must be an integer between 0 and 100, got 120$/],
+    ['empty instance lists', () => Capacity.ec2Spot({ instanceTypes: [] }), /^`instanceTypes` or `instanceClasses` must name at least one instance type or class when given, got none$/],
+  ])('Capacity %s', (_name, make, message) => {
+    expect(make).toThrow(message);
+  });
+
+  test('token values skip validation', () => {
+    const stack = new Stack();
+    const number = (n: number) => Lazy.number({ produce: () => n });
+    expect(() => new BatchEnvironment(stack, 'Env', {
+      priority: number(5000),
+      natGateways: 1,
+      // Not `cancelStuckJobsAfter`: the JobQueue L2 itself rejects a token `maxTime`.
+      capacity: [Capacity.ec2Spot({ maxvCpus: number(0), minvCpus: 1, spotBidPercentage: number(500) })],
+    })).not.toThrow();
+  });
+
+  test('the execution role is a plain role (no managed policy) even on EC2', () => {
+    const stack = new Stack();
+    const env = new BatchEnvironment(stack, 'Env', { platform: Platform.EC2 });
+    expect(env.jobExecutionRole).toBeInstanceOf(iam.Role);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ecs-tasks.amazonaws.com' } })] },
+      ManagedPolicyArns: Match.absent(),
+    });
+  });
+});

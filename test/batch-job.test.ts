@@ -1,0 +1,258 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Duration, Lazy, Size, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { BatchEnvironment } from '../src/batch-environment';
+import { BatchJob, BatchJobProps } from '../src/batch-job';
+import { Capacity, Platform } from '../src/capacity';
+
+const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:latest');
+
+function setup(envProps = {}) {
+  const stack = new Stack();
+  const environment = new BatchEnvironment(stack, 'Env', envProps);
+  return { stack, environment };
+}
+
+function policyOf(template: Template, rolePrefix: string) {
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: [{ Ref: Match.stringLikeRegexp(`^${rolePrefix}`) }] },
+  });
+  return Object.values(policies).map((p) => p.Properties.PolicyDocument.Statement);
+}
+
+describe('defaults', () => {
+  const { stack, environment } = setup();
+  const job = new BatchJob(stack, 'My Job', { environment, image });
+  const template = Template.fromStack(stack);
+
+  test('renders a Fargate job definition with retry, timeout and awslogs into the shared log group', () => {
+    template.hasResourceProperties('AWS::Batch::JobDefinition', {
+      Type: 'container',
+      PlatformCapabilities: ['FARGATE'],
+      RetryStrategy: {
+        Attempts: 3,
+        EvaluateOnExit: [
+          { Action: 'RETRY', OnStatusReason: 'Host EC2*' },
+          { Action: 'EXIT', OnReason: '*' },
+        ],
+      },
+      Timeout: { AttemptDurationSeconds: 3600 },
+      ContainerProperties: {
+        Image: 'public.ecr.aws/docker/library/busybox:latest',
+        ResourceRequirements: [{ Type: 'MEMORY', Value: '2048' }, { Type: 'VCPU', Value: '1' }],
+        NetworkConfiguration: { AssignPublicIp: 'DISABLED' },
+        ExecutionRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EnvJobExecutionRole'), 'Arn'] },
+        JobRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MyJobJobRole'), 'Arn'] },
+        LogConfiguration: {
+          LogDriver: 'awslogs',
+          Options: {
+            'awslogs-group': { Ref: Match.stringLikeRegexp('^EnvJobLogGroup') },
+            'awslogs-stream-prefix': 'My-Job',
+          },
+        },
+      },
+    });
+  });
+
+  test('the execution role may write logs to the shared job log group only', () => {
+    expect(policyOf(template, 'EnvJobExecutionRole')).toEqual([[{
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Effect: 'Allow',
+      Resource: stack.resolve(environment.jobLogGroup.logGroupArn),
+    }]]);
+  });
+
+  test('the job role is trusted by ECS tasks, has no permissions and is the grant principal', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ecs-tasks.amazonaws.com' } })] },
+      ManagedPolicyArns: Match.absent(),
+    });
+    expect(policyOf(template, 'MyJobJobRole')).toEqual([]);
+    expect(job.grantPrincipal).toBe(job.jobRole);
+    expect(job.executionRole).toBe(environment.jobExecutionRole);
+    expect(job.logGroup).toBe(environment.jobLogGroup);
+    expect(job.platform).toBe(Platform.FARGATE);
+    expect(job.jobDefinition).toBeInstanceOf(batch.EcsJobDefinition);
+  });
+});
+
+test('bucket.grantRead(job) puts the S3 statements on the job role', () => {
+  const { stack, environment } = setup();
+  const job = new BatchJob(stack, 'Job', { environment, image });
+  const bucket = new s3.Bucket(stack, 'Bucket');
+  bucket.grantRead(job);
+  const template = Template.fromStack(stack);
+  const bucketArn = { 'Fn::GetAtt': [template.getResourceId('AWS::S3::Bucket'), 'Arn'] };
+  expect(policyOf(template, 'JobJobRole')).toEqual([[{
+    Action: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
+    Effect: 'Allow',
+    Resource: [bucketArn, { 'Fn::Join': ['', [bucketArn, '/*']] }],
+  }]]);
+});
+
+test('each added job adds at most 2 CloudFormation resources', () => {
+  const count = (jobs: number) => {
+    const { stack, environment } = setup();
+    for (let i = 0; i < jobs; i++) { new BatchJob(stack, `Job${i}`, { environment, image }); }
+    return Object.keys(Template.fromStack(stack).toJSON().Resources).length;
+  };
+  expect(count(2) - count(1)).toBeLessThanOrEqual(2);
+  expect(count(3) - count(2)).toBeLessThanOrEqual(2);
+});
+
+test('EC2 job with GPU, command, parameters, variables and options', () => {
+  const { stack, environment } = setup({ capacity: [Capacity.ec2Spot({ gpu: true })] });
+  new BatchJob(stack, 'Job', {
+    environment,
+    image,
+    cpu: 4,
+    memory: Size.gibibytes(16),
+    gpu: 1,
+    command: ['train', 'Ref::epochs'],
+    parameters: { epochs: '10' },
+    environmentVariables: { MODE: 'fast' },
+    attempts: 5,
+    retryStrategies: [batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.CANNOT_PULL_CONTAINER)],
+    timeout: Duration.hours(6),
+    jobDefinitionName: 'train_model-1',
+    logStreamPrefix: 'train',
+  });
+  Template.fromStack(stack).hasResourceProperties('AWS::Batch::JobDefinition', {
+    JobDefinitionName: 'train_model-1',
+    PlatformCapabilities: ['EC2'],
+    Parameters: { epochs: '10' },
+    RetryStrategy: { Attempts: 5, EvaluateOnExit: [{ Action: 'RETRY', OnReason: 'CannotPullContainerError:*' }] },
+    Timeout: { AttemptDurationSeconds: 21600 },
+    ContainerProperties: {
+      Command: ['train', 'Ref::epochs'],
+      Environment: [{ Name: 'MODE', Value: 'fast' }],
+      ResourceRequirements: [{ Type: 'MEMORY', Value: '16384' }, { Type: 'VCPU', Value: '4' }, { Type: 'GPU', Value: '1' }],
+      LogConfiguration: { Options: Match.objectLike({ 'awslogs-stream-prefix': 'train' }) },
+    },
+  });
+});
+
+test('secrets are read by the execution role, at their exact ARN', () => {
+  const { stack, environment } = setup();
+  const parameter = new ssm.StringParameter(stack, 'Param', { stringValue: 'x' });
+  new BatchJob(stack, 'Job', { environment, image, secrets: { TOKEN: batch.Secret.fromSsmParameter(parameter) } });
+  const template = Template.fromStack(stack);
+  const parameterArn = stack.resolve(parameter.parameterArn);
+  template.hasResourceProperties('AWS::Batch::JobDefinition', {
+    ContainerProperties: { Secrets: [{ Name: 'TOKEN', ValueFrom: parameterArn }] },
+  });
+  expect(policyOf(template, 'EnvJobExecutionRole')[0]).toContainEqual({
+    Action: ['ssm:DescribeParameters', 'ssm:GetParameters', 'ssm:GetParameter', 'ssm:GetParameterHistory'],
+    Effect: 'Allow',
+    Resource: parameterArn,
+  });
+});
+
+test('platform overrides the environment', () => {
+  const { stack, environment } = setup();
+  const job = new BatchJob(stack, 'Job', { environment, image, platform: Platform.EC2 });
+  Template.fromStack(stack).hasResourceProperties('AWS::Batch::JobDefinition', { PlatformCapabilities: ['EC2'] });
+  expect(job.platform).toBe(Platform.EC2);
+});
+
+test('given jobRole, logGroup and executionRole are used, and the execution role may write to that group only', () => {
+  const { stack, environment } = setup();
+  const jobRole = iam.Role.fromRoleArn(stack, 'JobRole', 'arn:aws:iam::123456789012:role/job');
+  const executionRole = new iam.Role(stack, 'ExecRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  const logGroup = new logs.LogGroup(stack, 'OwnLogs', { retention: logs.RetentionDays.ONE_YEAR });
+  const job = new BatchJob(stack, 'Job', { environment, image, jobRole, executionRole, logGroup });
+  const template = Template.fromStack(stack);
+  template.hasResourceProperties('AWS::Batch::JobDefinition', {
+    ContainerProperties: {
+      JobRoleArn: 'arn:aws:iam::123456789012:role/job',
+      ExecutionRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExecRole'), 'Arn'] },
+      LogConfiguration: { Options: Match.objectLike({ 'awslogs-group': { Ref: Match.stringLikeRegexp('^OwnLogs') } }) },
+    },
+  });
+  expect(policyOf(template, 'ExecRole')).toEqual([[{
+    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    Effect: 'Allow',
+    Resource: { 'Fn::GetAtt': [template.getResourceId('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365 } }), 'Arn'] },
+  }]]);
+  expect(policyOf(template, 'EnvJobExecutionRole')).toEqual([]);
+  template.resourceCountIs('AWS::IAM::Role', 3); // execution roles of env and test, flow log role: no job role created
+  expect(job.grantPrincipal).toBe(jobRole);
+});
+
+describe('validation', () => {
+  test.each<[string, Partial<BatchJobProps>, RegExp]>([
+    ['gpu on Fargate', { gpu: 1 }, /^`gpu` is only valid on EC2, since Fargate has no GPUs, got 1 on a Fargate job$/],
+    ['gpu not positive', { gpu: 0, platform: Platform.EC2 }, /^`gpu` must be an integer of at least 1, got 0$/],
+    ['cpu not a Fargate value', { cpu: 3 }, /^`cpu` must be one of 0.25, 0.5, 1, 2, 4, 8, 16 on Fargate, got 3$/],
+    ['cpu on EC2', { cpu: 0.5, platform: Platform.EC2 }, /^`cpu` must be an integer of at least 1, got 0.5$/],
+    ['AWS_BATCH variables', { environmentVariables: { OK: '1', AWS_BATCH_JOB_ID: 'x' } },
+      /^`environmentVariables` must not have names starting with AWS_BATCH \(reserved by Batch\), got AWS_BATCH_JOB_ID$/],
+    ['attempts too low', { attempts: 0 }, /^`attempts` must be an integer between 1 and 10, got 0$/],
+    ['attempts too high', { attempts: 11 }, /^`attempts` must be an integer between 1 and 10, got 11$/],
+    ['too many retry strategies', { retryStrategies: Array(6).fill(batch.RetryStrategy.of(batch.Action.EXIT, batch.Reason.NON_ZERO_EXIT_CODE)) },
+      /^`retryStrategies` must have at most 5 entries, got 6 entries$/],
+    ['timeout too short', { timeout: Duration.seconds(30) }, /^`timeout` must be at least 60 seconds, got 30 seconds$/],
+    ['jobDefinitionName too long', { jobDefinitionName: 'a'.repeat(129) }, /^`jobDefinitionName` must be 1 to 128 characters long, got "a+" \(129\)$/],
+    ['jobDefinitionName empty', { jobDefinitionName: '' }, /^`jobDefinitionName` must be 1 to 128 characters long, got "" \(0\)$/],
+    ['jobDefinitionName characters', { jobDefinitionName: 'my job' }, /^`jobDefinitionName` must contain only letters, digits, hyphens and underscores, got "my job"$/],
+  ])('%s', (_name, props, message) => {
+    const { stack, environment } = setup();
+    expect(() => new BatchJob(stack, 'Job', { environment, image, ...props })).toThrow(message);
+  });
+
+  test('token values skip validation', () => {
+    const { stack, environment } = setup({ platform: Platform.EC2 });
+    const number = (n: number) => Lazy.number({ produce: () => n });
+    expect(() => new BatchJob(stack, 'Job', {
+      environment,
+      image,
+      attempts: number(50),
+      gpu: number(0),
+      cpu: number(3),
+      timeout: Duration.seconds(number(1)),
+      jobDefinitionName: Lazy.string({ produce: () => 'not valid!' }),
+    })).not.toThrow();
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  function findings(build: (stack: Stack) => void): string[] {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-'));
+    const app = new App({ outdir });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    build(new Stack(app, 'Nag'));
+    try { app.synth(); } catch { /* the report says why */ }
+    const reportFile = path.join(outdir, 'validation-report.json');
+    if (!fs.existsSync(reportFile)) { return []; }
+    const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+    return report.pluginReports.flatMap((r: any) => r.violations.flatMap((v: any) =>
+      v.violatingConstructs.map((c: any) => `${v.ruleName} ${c.constructPath}`)));
+  }
+
+  test('a Fargate environment and job have no findings', () => {
+    expect(findings((stack) => {
+      const environment = new BatchEnvironment(stack, 'Env', { capacity: [Capacity.fargateSpot(), Capacity.fargate()] });
+      new BatchJob(stack, 'Job', { environment, image });
+    })).toEqual([]);
+  });
+
+  test('an EC2 environment has only the ECS instance role managed policy finding', () => {
+    const policy = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role]';
+    expect(findings((stack) => {
+      const environment = new BatchEnvironment(stack, 'Env', { capacity: [Capacity.ec2Spot(), Capacity.ec2OnDemand()] });
+      new BatchJob(stack, 'Job', { environment, image });
+    }).sort()).toEqual([
+      `${policy} Nag/Env/Ec2OnDemand/InstanceProfileRole/Resource`,
+      `${policy} Nag/Env/Ec2Spot/InstanceProfileRole/Resource`,
+    ]);
+  });
+});
