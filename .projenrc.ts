@@ -61,7 +61,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-batch-stepfunctions/cdk-batch-stepfunctions-go',
   },
 
-  gitignore: ['/dist-codegen/', '/cdk.out/', '*.cdk.out/'],
+  gitignore: ['/dist-codegen/', '/cdk.out/', '*.cdk.out/', '__pycache__/'],
 });
 
 project.tsconfigDev.addInclude('.projenrc.ts');
