@@ -1,8 +1,8 @@
 import { SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { checkSeconds } from './checks';
 import { BatchValidationError, checkCount, checkLength, checkRange, invalid } from './errors';
 import * as limits from './limits';
-import { checkSeconds } from './checks';
 import { isJsonata } from './state-input';
 import type { ContainerOverrides, EvaluateOnExit } from '../container-overrides';
 import type { SubmitJobProps } from '../submit-job';
