@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { JobDefinitionTarget, JobQueueTarget, SubmitJob } from '../src';
+import { acknowledgeSubmitJobWildcards } from './support/nag';
 
 export class SeedTaskStack extends Stack {
   public readonly stateMachine: sfn.StateMachine;
@@ -39,18 +40,12 @@ export class SeedTaskStack extends Stack {
     // cfn-lint reports that DependsOn as obsolete (W3005). Harmless, and acknowledged here only.
     (this.stateMachine.node.defaultChild as CfnResource).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
 
-    // cdk-nag's IAM5 flags every resource with a wildcard. These are the ones SubmitJob needs.
-    const jobs = 'arn:<AWS::Partition>:batch:<AWS::Region>:<AWS::AccountId>:job/*';
-    const definition = 'arn:<AWS::Partition>:batch:<AWS::Region>:<AWS::AccountId>:job-definition/preprocessing:*';
-    for (const [resource, reason] of [
-      ['*', 'batch:DescribeJobs (to wait for the job) supports no resource-level permissions; so do the X-Ray and '
-        + 'CloudWatch Logs delivery actions that state machine tracing and logging need.'],
-      [jobs, 'A job ARN holds the job ID, which Batch assigns when the job is submitted; batch:SubmitJob and '
-        + 'batch:TerminateJob are scoped to this account and region\'s jobs.'],
-      [definition, 'Every revision of the one job definition, so a new revision keeps working while a deploy rolls out.'],
-    ]) {
-      Validations.of(this.stateMachine.role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
-    }
+    Validations.of(this.stateMachine.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'batch:DescribeJobs (to wait for the job) supports no resource-level permissions; nor do the X-Ray and '
+        + 'CloudWatch Logs delivery actions that state machine tracing and logging need.',
+    });
+    acknowledgeSubmitJobWildcards(this.stateMachine.role, ['preprocessing']);
   }
 }
 

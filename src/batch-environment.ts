@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Names } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -160,11 +160,18 @@ export class BatchEnvironment extends Construct {
    */
   public readonly jobExecutionRole: iam.IRole;
 
+  /**
+   * The prefix of the names of the job definitions of this environment's jobs, unique to this
+   * environment in the account and region: permissions can be scoped to `job-definition/PREFIX*`.
+   */
+  public readonly jobDefinitionNamePrefix: string;
+
   constructor(scope: Construct, id: string, props: BatchEnvironmentProps = {}) {
     super(scope, id);
     const capacity = validateEnvironmentProps(props);
     this.platform = props.platform ?? capacity[0]?.platform ?? Platform.FARGATE;
     this.assignPublicIp = props.assignPublicIp ?? false;
+    this.jobDefinitionNamePrefix = `${Names.uniqueResourceName(this, { maxLength: 64, separator: '-' })}-`;
 
     this.jobLogGroup = new logs.LogGroup(this, 'JobLogGroup', {
       retention: props.jobLogRetention ?? logs.RetentionDays.ONE_MONTH,

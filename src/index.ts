@@ -4,3 +4,4 @@ export * from './capacity';
 export * from './container-overrides';
 export * from './job-reference';
 export * from './submit-job';
+export * from './batch-workflow';

@@ -127,7 +127,7 @@ export abstract class JobDefinitionTarget {
 
   /** @internal */
   public static _fromJobDefinition(jobDefinition: batch.IJobDefinition): JobDefinitionTarget {
-    return new StaticJobDefinition(jobDefinition.jobDefinitionArn, jobDefinition.jobDefinitionName);
+    return new StaticJobDefinition(jobDefinition.jobDefinitionArn, literalName(jobDefinition) ?? jobDefinition.jobDefinitionName);
   }
 
   /** @internal The value the state renders. */
@@ -188,6 +188,17 @@ function queueArn(scope: IConstruct, name: string): string {
 /** Every revision of one definition: a new revision keeps working while a deploy rolls out. */
 function definitionArn(scope: IConstruct, name: string): string {
   return Stack.of(scope).formatArn({ service: 'batch', resource: 'job-definition', resourceName: `${name}:*` });
+}
+
+/**
+ * The name a job definition of this app was given, when it is known at synth time. The L2's
+ * `jobDefinitionName` is always read back from the ARN at deploy time; a literal name makes the
+ * permission readable (`job-definition/my-job:*`) and lets policies scope by name prefix.
+ */
+function literalName(jobDefinition: batch.IJobDefinition): string | undefined {
+  const resource = jobDefinition.node.defaultChild;
+  const name = resource instanceof batch.CfnJobDefinition ? resource.jobDefinitionName : undefined;
+  return name !== undefined && !Token.isUnresolved(name) ? name : undefined;
 }
 
 /** `preprocessing:3` → `preprocessing`; tokens go through `Fn::Split` at deploy time. */

@@ -6,8 +6,24 @@ import { Construct } from 'constructs';
 import { ContainerOverrides, EvaluateOnExit, JobDependency } from './container-overrides';
 import { JobDefinitionTarget, JobQueueTarget } from './job-reference';
 import { submitJobPolicies } from './private/submit-job-policies';
-import { checkQueryLanguage, renderSubmitJobParameters } from './private/submit-job-render';
+import { checkQueryLanguage, renderCompactOutput, renderSubmitJobParameters } from './private/submit-job-render';
 import { validateSubmitJob } from './private/submit-job-validation';
+
+/**
+ * What a SubmitJob task that waits for its job (`.sync`) outputs.
+ */
+export enum JobOutput {
+  /**
+   * The whole job as `DescribeJobs` returns it. Large for array jobs and jobs with many
+   * attempts: a state's input and output may not exceed 256 KiB.
+   */
+  FULL = 'FULL',
+  /**
+   * The job ID, name, status, status reason, number of attempts and log stream name; for an
+   * array job, its ID, name, status, size and the status summary of its children.
+   */
+  COMPACT = 'COMPACT',
+}
 
 /**
  * What a SubmitJob task sends to AWS Batch.
@@ -145,6 +161,14 @@ export interface SubmitJobOptions {
    * @default - the job definition's scheduling priority
    */
   readonly schedulingPriorityOverride?: number;
+
+  /**
+   * What the task outputs once the job has finished (`.sync` only; request-response outputs the
+   * job's ARN, name and ID). Cannot be used with `resultSelector`.
+   *
+   * @default JobOutput.FULL, or JobOutput.COMPACT inside a `BatchWorkflow`
+   */
+  readonly output?: JobOutput;
 }
 
 /**
@@ -196,6 +220,7 @@ export class SubmitJob extends sfn.TaskStateBase {
   private readonly props: SubmitJobProps;
   private readonly jobQueueTarget: JobQueueTarget;
   private readonly jobDefinitionTarget: JobDefinitionTarget;
+  private defaultOutput = JobOutput.FULL;
 
   constructor(scope: Construct, id: string, props: SubmitJobProps) {
     const validated = validateSubmitJob(props);
@@ -226,7 +251,23 @@ export class SubmitJob extends sfn.TaskStateBase {
     return {
       Resource: this.resourceArn(),
       ...this._renderParametersOrArguments(parameters, queryLanguage),
+      ...this.renderOutput(queryLanguage),
     };
+  }
+
+  /**
+   * Sets the output of a task that did not choose one. Used by `BatchWorkflow`.
+   *
+   * @internal
+   */
+  public _setDefaultOutput(output: JobOutput): void {
+    this.defaultOutput = output;
+  }
+
+  private renderOutput(queryLanguage: sfn.QueryLanguage) {
+    const output = this.props.output ?? this.defaultOutput;
+    if (output === JobOutput.FULL || this.integrationPattern !== sfn.IntegrationPattern.RUN_JOB) { return {}; }
+    return renderCompactOutput(queryLanguage, this.props.arraySize !== undefined);
   }
 
   private resourceArn(): string {

@@ -4,12 +4,16 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { pipelineApp } from '../examples/pipeline';
 import { seedTaskApp } from '../examples/seed-task';
+import { singleJobApp } from '../examples/single-job';
 import * as seed from './fixtures/connect-batch-seed.json';
 import { stateMachineDefinitions } from '../examples/support/definition';
 
 const examples: Array<[string, () => App]> = [
   ['seed-task', seedTaskApp],
+  ['single-job', singleJobApp],
+  ['pipeline', pipelineApp],
 ];
 
 const cfnLint = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });

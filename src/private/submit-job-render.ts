@@ -93,3 +93,28 @@ function jsonataStrings(value: unknown): string[] {
   if (value !== null && typeof value === 'object') { return Object.values(value).flatMap(jsonataStrings); }
   return [];
 }
+
+/** The compact output of a finished job: a `ResultSelector` in JSONPath, `Output` in JSONata. */
+export function renderCompactOutput(queryLanguage: sfn.QueryLanguage, arrayJob: boolean): { [key: string]: any } {
+  // [output field, path in the DescribeJobs job, JSONata expression]
+  const fields: Array<[string, string, string]> = arrayJob
+    ? [
+      ['JobId', '$.JobId', '$states.result.JobId'],
+      ['JobName', '$.JobName', '$states.result.JobName'],
+      ['Status', '$.Status', '$states.result.Status'],
+      ['ArraySize', '$.ArrayProperties.Size', '$states.result.ArrayProperties.Size'],
+      ['StatusSummary', '$.ArrayProperties.StatusSummary', '$states.result.ArrayProperties.StatusSummary'],
+    ]
+    : [
+      ['JobId', '$.JobId', '$states.result.JobId'],
+      ['JobName', '$.JobName', '$states.result.JobName'],
+      ['Status', '$.Status', '$states.result.Status'],
+      ['StatusReason', '$.StatusReason', '$states.result.StatusReason'],
+      ['Attempts', 'States.ArrayLength($.Attempts)', '$count($states.result.Attempts)'],
+      ['LogStreamName', '$.Container.LogStreamName', '$states.result.Container.LogStreamName'],
+    ];
+  if (queryLanguage === sfn.QueryLanguage.JSONATA) {
+    return { Output: `{% { ${fields.map(([name, , expression]) => `'${name}': ${expression}`).join(', ')} } %}` };
+  }
+  return { ResultSelector: Object.fromEntries(fields.map(([name, path]) => [`${name}.$`, path])) };
+}

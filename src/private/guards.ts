@@ -1,0 +1,188 @@
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct, IConstruct } from 'constructs';
+import { fmt } from './errors';
+
+// ---------------------------------------------------------------------------------------------
+// Workflow guards: limits a workflow reaches as it grows. To move to the end of limits.ts (this
+// change may not edit existing files); the checks below would then import them from './limits'.
+// ---------------------------------------------------------------------------------------------
+// https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html ("Maximum size of
+// state machine definition": 1 MB, hard quota)
+export const STATE_MACHINE_DEFINITION_MAX_BYTES = 1_048_576;
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+// ("Resources": 500 per template). aws-cdk-lib checks it too, later, at template synthesis.
+export const STACK_RESOURCES_MAX = 500;
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html (IAM does not
+// count white space): all inline policies of a role together, and one managed policy.
+export const ROLE_INLINE_POLICY_MAX_CHARS = 10_240;
+export const MANAGED_POLICY_MAX_CHARS = 6_144;
+// Same page, "Managed policies per role": 10 by default, raised on request through Service
+// Quotas (L-0DA4ABF3) to at most 20; aws-cdk-lib 2.276.0 warns above 10 and above 20.
+export const ROLE_MANAGED_POLICIES_DEFAULT = 10;
+export const ROLE_MANAGED_POLICIES_MAX = 20;
+
+/**
+ * How long a value known only at deploy time is taken to be, in characters. aws-cdk-lib sizes
+ * policies the same way (`@aws-cdk/aws-iam.arnSizeEstimate`, 150) before it splits them.
+ */
+export const DEPLOY_TIME_VALUE_ESTIMATE = 150;
+const ARN_SIZE_ESTIMATE_CONTEXT = '@aws-cdk/aws-iam.arnSizeEstimate';
+/** The longest value of each pseudo parameter in the commercial, China and GovCloud partitions. */
+const PSEUDO_PARAMETERS: { [name: string]: string } = {
+  'AWS::Partition': 'aws-us-gov',
+  'AWS::Region': 'ap-southeast-2',
+  'AWS::AccountId': '123456789012',
+  'AWS::URLSuffix': 'amazonaws.com.cn',
+};
+
+/**
+ * Renders a resolved CloudFormation value to a string: `Fn::Join` is joined, pseudo parameters
+ * take their longest value, and any other value known only at deploy time counts as
+ * `deployTimeValue` characters.
+ */
+export function renderEstimate(value: unknown, deployTimeValue: number = DEPLOY_TIME_VALUE_ESTIMATE): string {
+  return JSON.stringify(substitute(value, deployTimeValue));
+}
+
+function substitute(value: unknown, estimate: number): unknown {
+  if (Array.isArray(value)) { return value.map((v) => substitute(v, estimate)); }
+  if (value === null || typeof value !== 'object') { return value; }
+  const entries = Object.entries(value as { [key: string]: unknown });
+  if (entries.length === 1 && (entries[0][0] === 'Ref' || entries[0][0].startsWith('Fn::'))) {
+    return intrinsic(entries[0][0], entries[0][1], estimate);
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, substitute(v, estimate)]));
+}
+
+function intrinsic(name: string, args: unknown, estimate: number): string {
+  if (name === 'Ref' && typeof args === 'string' && PSEUDO_PARAMETERS[args] !== undefined) { return PSEUDO_PARAMETERS[args]; }
+  if (name === 'Fn::Join' && Array.isArray(args) && Array.isArray(args[1])) {
+    return args[1].map((part) => asString(substitute(part, estimate), estimate)).join(String(args[0]));
+  }
+  return 'x'.repeat(estimate);
+}
+
+function asString(value: unknown, estimate: number): string {
+  return typeof value === 'string' ? value : 'x'.repeat(estimate);
+}
+
+/** Characters of a policy document as IAM counts them: white space excluded. */
+export function policyCharacters(resolvedDocument: unknown, deployTimeValue?: number): number {
+  return renderEstimate(resolvedDocument, deployTimeValue).replace(/\s/g, '').length;
+}
+
+/** The size in bytes (UTF-8) of a state machine's definition, as Step Functions receives it. */
+export function definitionBytes(stateMachine: sfn.StateMachine): number | undefined {
+  const cfn = stateMachine.node.defaultChild as sfn.CfnStateMachine | undefined;
+  if (cfn?.definitionString === undefined) { return undefined; }
+  const resolved = Stack.of(stateMachine).resolve(cfn.definitionString);
+  return Buffer.byteLength(asString(substitute(resolved, arnEstimate(stateMachine)), arnEstimate(stateMachine)), 'utf8');
+}
+
+/** The CloudFormation resources a stack's template will declare (nested stacks count apart). */
+export function stackResourceCount(stack: Stack): number {
+  return stack.node.findAll().filter((c) => CfnResource.isCfnResource(c) && Stack.of(c) === stack).length;
+}
+
+/** The policies of a role, after aws-cdk-lib has split an oversized default policy. */
+export interface RolePolicySizes {
+  /** All inline policies of the role together, in characters. */
+  readonly inlineChars: number;
+  /** Each customer managed policy of the stack attached to the role: its path and characters. */
+  readonly managed: Array<{ readonly path: string; readonly chars: number }>;
+  /** Every managed policy attached to the role, the AWS managed ones included. */
+  readonly attachedManagedPolicies: number;
+}
+
+/** Measures the policies of the state machine's role; undefined for a role not of this stack. */
+export function rolePolicySizes(stateMachine: sfn.StateMachine): RolePolicySizes | undefined {
+  const role = stateMachine.role.node.defaultChild;
+  if (!(role instanceof iam.CfnRole) || Stack.of(role) !== Stack.of(stateMachine)) { return undefined; }
+  const stack = Stack.of(role);
+  const estimate = arnEstimate(stateMachine);
+  const roleRef = JSON.stringify(stack.resolve(role.ref));
+  const attached = (roles: unknown) => (stack.resolve(roles) as unknown[] | undefined ?? [])
+    .some((r) => JSON.stringify(r) === roleRef);
+  const chars = (document: unknown) => policyCharacters(stack.resolve(document), estimate);
+
+  const own = (stack.resolve(role.policies) as Array<{ policyDocument: unknown }> | undefined) ?? [];
+  let inlineChars = own.reduce((sum, p) => sum + chars(p.policyDocument), 0);
+  const managed: Array<{ path: string; chars: number }> = [];
+  for (const c of stack.node.findAll()) {
+    if (c instanceof iam.CfnPolicy && attached(c.roles)) {
+      const document = stack.resolve(c.policyDocument);
+      if (document !== undefined) { inlineChars += chars(document); }
+    } else if (c instanceof iam.CfnManagedPolicy && attached(c.roles)) {
+      managed.push({ path: c.node.scope!.node.path, chars: chars(c.policyDocument) });
+    }
+  }
+  const arns = (stack.resolve(role.managedPolicyArns) as unknown[] | undefined) ?? [];
+  return { inlineChars, managed, attachedManagedPolicies: arns.length + managed.length };
+}
+
+function arnEstimate(scope: IConstruct): number {
+  const value = scope.node.tryGetContext(ARN_SIZE_ESTIMATE_CONTEXT);
+  return typeof value === 'number' ? value : DEPLOY_TIME_VALUE_ESTIMATE;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks: a measured value in, the messages out. Each names the limit, the value and the way out.
+// ---------------------------------------------------------------------------------------------
+
+/** The definition is over what Step Functions accepts. */
+export function checkDefinitionSize(path: string, bytes: number | undefined): string[] {
+  if (bytes === undefined || bytes <= STATE_MACHINE_DEFINITION_MAX_BYTES) { return []; }
+  return [`The definition of state machine ${path} is ${fmt(bytes)} bytes, over the Step Functions limit of `
+    + `${fmt(STATE_MACHINE_DEFINITION_MAX_BYTES)} bytes (1 MB, a hard quota). Split the workflow: run groups of `
+    + 'states as child state machines (tasks.StepFunctionsStartExecution), or run the same job over a list with a Map state'];
+}
+
+/** The stack declares more resources than CloudFormation accepts. */
+export function checkStackResources(stackName: string, count: number): string[] {
+  if (count <= STACK_RESOURCES_MAX) { return []; }
+  return [`Stack ${stackName} declares ${fmt(count)} resources, over the CloudFormation limit of `
+    + `${fmt(STACK_RESOURCES_MAX)} per stack. Move jobs (each BatchJob adds a job definition and a job role) into `
+    + 'another stack or a NestedStack, or give jobs a shared `jobRole`'];
+}
+
+/** The role's policies, after aws-cdk-lib's own split, are over what IAM accepts. */
+export function checkRolePolicies(rolePath: string, sizes: RolePolicySizes | undefined): string[] {
+  if (sizes === undefined) { return []; }
+  const fewer = 'Grant fewer, broader statements (job definitions that share a name prefix, granted once as '
+    + '`job-definition/PREFIX*:*`), or split the workflow into several state machines';
+  const errors: string[] = [];
+  if (sizes.inlineChars > ROLE_INLINE_POLICY_MAX_CHARS) {
+    errors.push(`The inline policies of role ${rolePath} total ${fmt(sizes.inlineChars)} characters (white space `
+      + `excluded, deploy-time values estimated), over the IAM limit of ${fmt(ROLE_INLINE_POLICY_MAX_CHARS)} per role. ${fewer}`);
+  }
+  for (const policy of sizes.managed.filter((p) => p.chars > MANAGED_POLICY_MAX_CHARS)) {
+    errors.push(`Managed policy ${policy.path} of role ${rolePath} has ${fmt(policy.chars)} characters (white space `
+      + `excluded, deploy-time values estimated), over the IAM limit of ${fmt(MANAGED_POLICY_MAX_CHARS)} per managed policy: `
+      + `one of its statements alone is too large to split. Narrow that statement's resources. ${fewer}`);
+  }
+  if (sizes.attachedManagedPolicies > ROLE_MANAGED_POLICIES_MAX) {
+    errors.push(`Role ${rolePath} has ${fmt(sizes.attachedManagedPolicies)} managed policies attached, over the IAM maximum of `
+      + `${fmt(ROLE_MANAGED_POLICIES_MAX)} per role (the default quota is ${fmt(ROLE_MANAGED_POLICIES_DEFAULT)}; a Service Quotas `
+      + `increase goes no higher than ${fmt(ROLE_MANAGED_POLICIES_MAX)}). ${fewer}`);
+  }
+  return errors;
+}
+
+/**
+ * Checks at synth, once the tree is complete, the limits a workflow reaches as it grows: the
+ * state machine definition size, the stack's resource count and the state machine role's policies.
+ */
+export function addWorkflowGuards(scope: Construct, stateMachine: sfn.StateMachine): void {
+  scope.node.addValidation({
+    validate: () => {
+      const stack = Stack.of(stateMachine);
+      return [
+        ...checkDefinitionSize(stateMachine.node.path, definitionBytes(stateMachine)),
+        ...checkStackResources(stack.stackName, stackResourceCount(stack)),
+        ...checkRolePolicies(stateMachine.role.node.path, rolePolicySizes(stateMachine)),
+      ];
+    },
+  });
+}

@@ -1,0 +1,37 @@
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { BatchValidationError } from './errors';
+import type { BatchWorkflowProps } from '../batch-workflow';
+import { SubmitJob } from '../submit-job';
+
+/** Checks the props of a BatchWorkflow that decide its shape. */
+export function validateWorkflowProps(props: BatchWorkflowProps): void {
+  if (props.definition !== undefined && props.job !== undefined) {
+    throw new BatchValidationError('Give only one of `definition` and `job`, got both');
+  }
+  if (props.definition === undefined && props.job === undefined) {
+    throw new BatchValidationError('Give one of `definition` (states of your own) and `job` (one job), got neither');
+  }
+  if (props.definition !== undefined) {
+    const oneJobProps = { jobName: props.jobName, jobParameters: props.jobParameters, containerOverrides: props.containerOverrides };
+    const given = Object.entries(oneJobProps).find(([, value]) => value !== undefined);
+    if (given) {
+      throw new BatchValidationError(`\`${given[0]}\` cannot be used with \`definition\`: it configures the job of a one-job workflow (\`job\`); `
+        + 'set it on your SubmitJob task instead');
+    }
+  }
+  if (props.notificationTopic !== undefined && props.createNotificationTopic) {
+    throw new BatchValidationError('`notificationTopic` cannot be used with `createNotificationTopic`: give a topic, or ask for one to be created');
+  }
+  if (props.handleFailures === false && (props.notificationTopic !== undefined || props.createNotificationTopic)) {
+    throw new BatchValidationError('`handleFailures: false` cannot be used with a notification topic: failures are notified by the failure handling');
+  }
+}
+
+/**
+ * The SubmitJob tasks reachable from the start of a chain, error handlers included. States inside
+ * Parallel and Map states are not reachable this way.
+ */
+export function submitJobsOf(chain: sfn.IChainable): SubmitJob[] {
+  return sfn.State.findReachableStates(chain.startState, { includeErrorHandlers: true })
+    .filter((state): state is SubmitJob => state instanceof SubmitJob);
+}
