@@ -54,7 +54,8 @@ export class PipelineStack extends Stack {
       jobLogGroup: environment.jobLogGroup,
       createNotificationTopic: true,
     });
-    acknowledgeSubmitJobWildcards(this.workflow.stateMachine.role, [preprocess.jobDefinitionName, train.jobDefinitionName, aggregate.jobDefinitionName]);
+    acknowledgeSubmitJobWildcards(this.workflow.stateMachine.role,
+      [preprocess, train, aggregate].map((job) => job.jobDefinitionName));
   }
 }
 
