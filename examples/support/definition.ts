@@ -1,7 +1,8 @@
 /**
  * Reads a state machine definition out of a synthesized template, as Step Functions receives
  * it: the `Fn::Join` around it is evaluated with the pseudo parameters and attributes given
- * (`AWS::Partition` is `aws` unless said otherwise).
+ * (`AWS::Partition` is `aws` unless said otherwise). Other references are written `{{Ref:Id}}`
+ * or `{{GetAtt:Id.Attribute}}`.
  */
 export function stateMachineDefinitions(template: any, refs: { [ref: string]: string } = {}): { [logicalId: string]: any } {
   const values = { 'AWS::Partition': 'aws', ...refs };
@@ -16,10 +17,10 @@ export function stateMachineDefinitions(template: any, refs: { [ref: string]: st
 
 function evaluate(value: any, refs: { [ref: string]: string }): string {
   if (typeof value === 'string') { return value; }
-  const key = value.Ref ?? value['Fn::GetAtt']?.join('.');
-  if (key !== undefined) {
-    if (refs[key] === undefined) { throw new Error(`no value given for ${key}`); }
-    return refs[key];
+  if (value.Ref !== undefined) { return refs[value.Ref] ?? `{{Ref:${value.Ref}}}`; }
+  if (value['Fn::GetAtt'] !== undefined) {
+    const key = value['Fn::GetAtt'].join('.');
+    return refs[key] ?? `{{GetAtt:${key}}}`;
   }
   if (value['Fn::Join'] !== undefined) {
     const [separator, parts] = value['Fn::Join'];

@@ -1,0 +1,253 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { BatchEnvironment, BatchJob, BatchWorkflow, BatchWorkflowProps, JobOutput, SubmitJob } from '../src';
+import { stateMachineDefinition } from './util';
+
+function setUp() {
+  const stack = new Stack();
+  const environment = new BatchEnvironment(stack, 'Env');
+  const job = new BatchJob(stack, 'Job', { environment, image: ecs.ContainerImage.fromRegistry('busybox') });
+  return { stack, environment, job };
+}
+
+function workflow(props: Partial<BatchWorkflowProps> = {}) {
+  const { stack, job, environment } = setUp();
+  const wf = new BatchWorkflow(stack, 'Workflow', { job, ...props } as BatchWorkflowProps);
+  return { stack, wf, job, environment, template: Template.fromStack(stack) };
+}
+
+const COMPACT = {
+  'JobId.$': '$.JobId',
+  'JobName.$': '$.JobName',
+  'Status.$': '$.Status',
+  'StatusReason.$': '$.StatusReason',
+  'Attempts.$': 'States.ArrayLength($.Attempts)',
+  'LogStreamName.$': '$.Container.LogStreamName',
+};
+
+describe('defaults', () => {
+  test('a Standard state machine, logging ALL with execution data to a log group kept one month, X-Ray tracing', () => {
+    const { template } = workflow();
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: true,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^WorkflowLogs'), 'Arn'] } } }],
+      },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30, LogGroupName: Match.absent() });
+  });
+
+  test('an overall timeout of one day', () => {
+    const { stack } = workflow();
+    expect(stateMachineDefinition(stack).TimeoutSeconds).toEqual(86400);
+  });
+
+  test('alarms on failed, timed-out and aborted executions', () => {
+    const { template, wf } = workflow();
+    expect(wf.alarms).toHaveLength(3);
+    for (const metricName of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/States',
+        MetricName: metricName,
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: Match.stringLikeRegexp('^Workflow') } }],
+      });
+    }
+  });
+
+  test('the one job: submitted to its environment queue, parameters from the input, compact output, failures caught', () => {
+    const { stack } = workflow({ jobName: 'nightly' });
+    const state = stateMachineDefinition(stack).States.SubmitJob;
+    expect(state).toEqual({
+      Type: 'Task',
+      End: true,
+      Resource: 'arn:aws:states:::batch:submitJob.sync',
+      Parameters: {
+        'JobDefinition': expect.stringMatching(/^\{\{Ref:Job[0-9A-F]{8}\}\}$/),
+        'JobName': 'nightly',
+        'JobQueue': expect.stringMatching(/^\{\{GetAtt:EnvJobQueue[0-9A-F]{8}.JobQueueArn\}\}$/),
+        'Parameters.$': '$.parameters',
+      },
+      ResultSelector: COMPACT,
+      Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.error', Next: 'ParseJobFailure' }],
+    });
+  });
+
+  test('full output on request', () => {
+    const { stack } = workflow({ jobOutput: JobOutput.FULL });
+    expect(stateMachineDefinition(stack).States.SubmitJob.ResultSelector).toBeUndefined();
+  });
+
+  test('no alarms, no failure handling on request', () => {
+    const { template, stack } = workflow({ alarms: false, handleFailures: false });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    expect(Object.keys(stateMachineDefinition(stack).States)).toEqual(['SubmitJob']);
+  });
+});
+
+describe('failure handling', () => {
+  test('parses the failed job, summarizes it, notifies, and fails the execution with the summary', () => {
+    const { stack, template } = workflow({ createNotificationTopic: true });
+    const states = stateMachineDefinition(stack, { 'AWS::Region': 'eu-west-1' }).States;
+    const logGroup = template.findResources('AWS::Logs::LogGroup');
+    expect(Object.keys(logGroup).length).toBeGreaterThan(0);
+
+    expect(states.ParseJobFailure).toEqual({
+      Type: 'Pass',
+      Parameters: { 'Error.$': '$.error.Error', 'job.$': 'States.StringToJson($.error.Cause)' },
+      Next: 'SummarizeJobFailure',
+    });
+    expect(states.SummarizeJobFailure).toEqual({
+      Type: 'Pass',
+      Parameters: { 'JobId.$': '$.job.JobId', 'JobName.$': '$.job.JobName', 'Status.$': '$.job.Status' },
+      ResultPath: '$.summary',
+      Next: 'HasStatusReason',
+    });
+    expect(states.HasStatusReason).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.job.StatusReason', IsPresent: true, Next: 'AddStatusReason' }],
+      Default: 'HasExitCode',
+    });
+    expect(states.AddStatusReason).toEqual({
+      Type: 'Pass', InputPath: '$.job.StatusReason', ResultPath: '$.summary.StatusReason', Next: 'HasExitCode',
+    });
+    expect(states.AddExitCode).toEqual({
+      Type: 'Pass', InputPath: '$.job.Container.ExitCode', ResultPath: '$.summary.ExitCode', Next: 'HasLogStream',
+    });
+    expect(states.HasLogStream.Choices).toEqual([{ Variable: '$.job.Container.LogStreamName', IsPresent: true, Next: 'AddLogStream' }]);
+    expect(states.AddLogStream.Parameters['LogStreamName.$']).toEqual('$.job.Container.LogStreamName');
+    expect(states.AddLogStream.Parameters['LogsUrl.$']).toMatch(
+      /^States.Format\('https:\/\/eu-west-1.console.aws.amazon.com\/cloudwatch\/home\?region=eu-west-1#logEventViewer:group=.+;stream=\{\}', \$.job.Container.LogStreamName\)$/);
+    expect(states.NotifyJobFailure).toEqual({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::sns:publish',
+      Parameters: { 'TopicArn': expect.any(String), 'Message.$': '$.summary', 'Subject': 'AWS Batch job failed' },
+      ResultPath: null,
+      Next: 'JobFailed',
+    });
+    expect(states.JobFailed).toEqual({ Type: 'Fail', Error: 'BatchJobFailed', CausePath: 'States.JsonToString($.summary)' });
+  });
+
+  test('the topic it creates is encrypted and TLS-only', () => {
+    const { template, wf } = workflow({ createNotificationTopic: true });
+    expect(wf.notificationTopic).toBeDefined();
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':kms:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alias/aws/sns']],
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        })]),
+      },
+    });
+  });
+
+  test('a given topic is used, not a created one', () => {
+    const { stack, job } = setUp();
+    const topic = new sns.Topic(stack, 'MyTopic');
+    const wf = new BatchWorkflow(stack, 'Workflow', { job, notificationTopic: topic });
+    expect(wf.notificationTopic).toBe(topic);
+    Template.fromStack(stack).resourceCountIs('AWS::SNS::Topic', 1);
+  });
+
+  test('a chain runs as the one branch of a Parallel state that catches failures', () => {
+    const { stack, environment, job } = setUp();
+    const first = new SubmitJob(stack, 'First', { jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: 'first' });
+    const second = new SubmitJob(stack, 'Second', {
+      jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: 'second', output: JobOutput.FULL,
+    });
+    new BatchWorkflow(stack, 'Workflow', { definition: first.next(second), jobLogGroup: environment.jobLogGroup });
+    const definition = stateMachineDefinition(stack);
+    expect(definition.StartAt).toEqual('Run');
+    expect(definition.States.Run).toEqual(expect.objectContaining({
+      Type: 'Parallel',
+      OutputPath: '$[0]',
+      Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.error', Next: 'ParseJobFailure' }],
+    }));
+    const branch = definition.States.Run.Branches[0].States;
+    expect(branch.First.ResultSelector).toEqual(COMPACT);
+    expect(branch.Second.ResultSelector).toBeUndefined();
+  });
+});
+
+describe('errors', () => {
+  test.each([
+    ['definition and job', (j: BatchJob, s: Stack) => ({ job: j, definition: new sfn.Pass(s, 'P') }), 'Give only one of `definition` and `job`, got both'],
+    ['neither', () => ({}), 'Give one of `definition` (states of your own) and `job` (one job), got neither'],
+    ['jobName with definition', (_: BatchJob, s: Stack) => ({ definition: new sfn.Pass(s, 'P'), jobName: 'x' }),
+      '`jobName` cannot be used with `definition`: it configures the job of a one-job workflow (`job`); set it on your SubmitJob task instead'],
+    ['topic given and created', (j: BatchJob, s: Stack) => ({ job: j, notificationTopic: new sns.Topic(s, 'T'), createNotificationTopic: true }),
+      '`notificationTopic` cannot be used with `createNotificationTopic`: give a topic, or ask for one to be created'],
+    ['notification without failure handling', (j: BatchJob) => ({ job: j, createNotificationTopic: true, handleFailures: false }),
+      '`handleFailures: false` cannot be used with a notification topic: failures are notified by the failure handling'],
+    ['Express with .sync', (j: BatchJob) => ({ job: j, stateMachineType: sfn.StateMachineType.EXPRESS }),
+      '`stateMachineType` must be STANDARD for tasks that wait for their job (.sync), got EXPRESS with Default/Workflow/SubmitJob: '
+      + 'Step Functions runs .sync integrations only in Standard workflows. Use STANDARD, or integrationPattern REQUEST_RESPONSE on these tasks.'],
+  ])('%s', (_, makeProps, message) => {
+    const { stack, job } = setUp();
+    expect(() => new BatchWorkflow(stack, 'Workflow', makeProps(job, stack) as BatchWorkflowProps)).toThrow(message);
+  });
+
+  test('Express with request-response tasks is fine', () => {
+    const { stack, environment, job } = setUp();
+    const task = new SubmitJob(stack, 'Fire', {
+      jobQueue: environment.jobQueue,
+      jobDefinition: job.jobDefinition,
+      jobName: 'fire',
+      integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE,
+    });
+    expect(() => new BatchWorkflow(stack, 'Workflow', {
+      definition: task, stateMachineType: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(5),
+    })).not.toThrow();
+  });
+});
+
+describe('composition', () => {
+  test('grants pass through to the state machine', () => {
+    const { stack, job } = setUp();
+    const wf = new BatchWorkflow(stack, 'Workflow', { job });
+    const user = new iam.User(stack, 'User');
+    wf.grantStartExecution(user);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Users: [{ Ref: Match.stringLikeRegexp('^User') }],
+      PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: Match.stringLikeRegexp('^Workflow') } }] },
+    });
+  });
+
+  test('the state machine role may submit exactly the job definition of the job, by name', () => {
+    const { template, job } = workflow();
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: 'batch:SubmitJob',
+          Resource: Match.arrayWith([{
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':batch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' },
+              `:job-definition/${job.jobDefinitionName}:*`]],
+          }]),
+        })]),
+      },
+    });
+  });
+
+  test('every created resource is exposed', () => {
+    const { wf } = workflow({ createNotificationTopic: true });
+    expect(wf.stateMachine).toBeDefined();
+    expect(wf.logGroup).toBeInstanceOf(logs.LogGroup);
+    expect(wf.submitJob).toBeInstanceOf(SubmitJob);
+    expect(wf.grantPrincipal).toBe(wf.stateMachine.role);
+  });
+});
