@@ -61,7 +61,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-batch-stepfunctions/cdk-batch-stepfunctions-go',
   },
 
-  gitignore: ['/dist-codegen/', '/cdk.out/', '*.cdk.out/', '__pycache__/'],
+  gitignore: ['/dist-codegen/', '/cdk.out/', '*.cdk.out/', '__pycache__/', '.jsii.tabl.json'],
 });
 
 project.tsconfigDev.addInclude('.projenrc.ts');
@@ -80,6 +80,9 @@ const packageTask = project.tasks.tryFind('package')!;
 packageTask.reset();
 packageTask.spawn(project.tasks.tryFind('package:js')!);
 packageTask.spawn(codegen);
+
+// README examples compile under jsii-rosetta strict, with rosetta/default.ts-fixture.
+project.postCompileTask.exec('jsii-rosetta extract --strict --fail');
 
 // The main job: synthesize the example app and print its state machine definition.
 project.addTask('demo', {
