@@ -166,6 +166,11 @@ export class BatchEnvironment extends Construct {
    */
   public readonly jobDefinitionNamePrefix: string;
 
+  /**
+   * @param scope the scope of the environment
+   * @param id the id of the environment, unique in its scope
+   * @param props the properties of the environment
+   */
   constructor(scope: Construct, id: string, props: BatchEnvironmentProps = {}) {
     super(scope, id);
     const capacity = validateEnvironmentProps(props);

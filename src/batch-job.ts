@@ -171,6 +171,11 @@ export class BatchJob extends Construct implements iam.IGrantable {
   /** The name of the job definition. */
   public readonly jobDefinitionName: string;
 
+  /**
+   * @param scope the scope of the job
+   * @param id the id of the job, unique in its scope
+   * @param props the properties of the job
+   */
   constructor(scope: Construct, id: string, props: BatchJobProps) {
     super(scope, id);
     const env = props.environment;

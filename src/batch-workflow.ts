@@ -161,6 +161,11 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
   /** The principal of the state machine's role. */
   public readonly grantPrincipal: iam.IPrincipal;
 
+  /**
+   * @param scope the scope of the workflow
+   * @param id the id of the workflow, unique in its scope
+   * @param props the properties of the workflow
+   */
   constructor(scope: Construct, id: string, props: BatchWorkflowProps) {
     super(scope, id);
     validateWorkflowProps(props);

@@ -222,6 +222,11 @@ export class SubmitJob extends sfn.TaskStateBase {
   private readonly jobDefinitionTarget: JobDefinitionTarget;
   private defaultOutput = JobOutput.FULL;
 
+  /**
+   * @param scope the scope of the task
+   * @param id the id of the task, unique in its scope
+   * @param props the properties of the task
+   */
   constructor(scope: Construct, id: string, props: SubmitJobProps) {
     const validated = validateSubmitJob(props);
     super(scope, id, props);
