@@ -54,8 +54,7 @@ export class PipelineStack extends Stack {
       jobLogGroup: environment.jobLogGroup,
       createNotificationTopic: true,
     });
-    acknowledgeSubmitJobWildcards(this.workflow.stateMachine.role,
-      [preprocess, train, aggregate].map((job) => job.jobDefinitionName));
+    acknowledgeSubmitJobWildcards(this.workflow.stateMachine.role, [`${environment.jobDefinitionNamePrefix}*`]);
   }
 }
 

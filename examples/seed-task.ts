@@ -45,7 +45,7 @@ export class SeedTaskStack extends Stack {
       reason: 'batch:DescribeJobs (to wait for the job) supports no resource-level permissions; nor do the X-Ray and '
         + 'CloudWatch Logs delivery actions that state machine tracing and logging need.',
     });
-    acknowledgeSubmitJobWildcards(this.stateMachine.role, ['preprocessing']);
+    acknowledgeSubmitJobWildcards(this.stateMachine.role, ['preprocessing:*']);
   }
 }
 

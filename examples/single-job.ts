@@ -32,7 +32,7 @@ export class SingleJobStack extends Stack {
       containerOverrides: { vcpus: 4, memory: Size.gibibytes(8) },
       createNotificationTopic: true,
     });
-    acknowledgeSubmitJobWildcards(this.workflow.stateMachine.role, [job.jobDefinitionName]);
+    acknowledgeSubmitJobWildcards(this.workflow.stateMachine.role, [`${environment.jobDefinitionNamePrefix}*`]);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Duration, Names } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -176,7 +176,7 @@ export class BatchEnvironment extends Construct {
     const capacity = validateEnvironmentProps(props);
     this.platform = props.platform ?? capacity[0]?.platform ?? Platform.FARGATE;
     this.assignPublicIp = props.assignPublicIp ?? false;
-    this.jobDefinitionNamePrefix = `${Names.uniqueResourceName(this, { maxLength: 64, separator: '-' })}-`;
+    this.jobDefinitionNamePrefix = jobDefinitionNamePrefix(this);
 
     this.jobLogGroup = new logs.LogGroup(this, 'JobLogGroup', {
       retention: props.jobLogRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -254,3 +254,17 @@ const STUCK_REASONS = [
   batch.JobStateTimeLimitActionsReason.COMPUTE_ENVIRONMENT_MAX_RESOURCE,
   batch.JobStateTimeLimitActionsReason.JOB_RESOURCE_REQUIREMENT,
 ];
+
+/**
+ * `STACK-ID-HASH-`: the stack name and the environment's id, then a hash of its path, so that no
+ * other environment, in this app or another stack of the account and region, has the same prefix.
+ */
+function jobDefinitionNamePrefix(environment: Construct): string {
+  const stackName = Stack.of(environment).stackName;
+  const readable = [Token.isUnresolved(stackName) ? undefined : stackName, environment.node.id]
+    .filter((part) => part !== undefined)
+    .join('-')
+    .replace(/[^A-Za-z0-9_-]/g, '-')
+    .slice(0, 48);
+  return `${readable}-${environment.node.addr.slice(2, 10)}-`;
+}

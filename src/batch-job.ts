@@ -9,6 +9,7 @@ import { BatchEnvironment } from './batch-environment';
 import { Platform } from './capacity';
 import { logStreamPrefix, validateJobProps } from './private/job-validation';
 import { JOB_DEFINITION_NAME_MAX_LENGTH } from './private/limits';
+import { grantByNamePattern } from './private/permission-scope';
 
 /**
  * Props of a `BatchJob`.
@@ -220,5 +221,9 @@ export class BatchJob extends Construct implements iam.IGrantable {
         ? new batch.EcsFargateContainerDefinition(this, 'Container', { ...container, assignPublicIp: env.assignPublicIp })
         : new batch.EcsEc2ContainerDefinition(this, 'Container', { ...container, gpu: props.gpu }),
     });
+    if (this.jobDefinitionName.startsWith(env.jobDefinitionNamePrefix)) {
+      // One permission for all the jobs of the environment: see the environment's jobDefinitionNamePrefix.
+      grantByNamePattern(this.jobDefinition, `${env.jobDefinitionNamePrefix}*`);
+    }
   }
 }

@@ -2,6 +2,7 @@ import { Arn, ArnFormat, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import { IConstruct } from 'constructs';
 import { invalid } from './private/errors';
+import { namePatternOf } from './private/permission-scope';
 import { dynamicValue, DynamicValue } from './private/state-input';
 
 /**
@@ -99,7 +100,7 @@ export abstract class JobDefinitionTarget {
     if (!Token.isUnresolved(jobDefinitionName) && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}(:[1-9][0-9]*)?$/.test(jobDefinitionName)) {
       invalid('jobDefinition', 'must be a job definition name of 1 to 128 letters, numbers, hyphens and underscores, optionally followed by `:REVISION`', JSON.stringify(jobDefinitionName));
     }
-    return new StaticJobDefinition(jobDefinitionName, withoutRevision(jobDefinitionName));
+    return new StaticJobDefinition(jobDefinitionName, (scope) => definitionArn(scope, withoutRevision(jobDefinitionName)));
   }
 
   /**
@@ -107,7 +108,7 @@ export abstract class JobDefinitionTarget {
    */
   public static fromArn(jobDefinitionArn: string): JobDefinitionTarget {
     const arn = checkArn('jobDefinition', jobDefinitionArn, 'job-definition');
-    return new StaticJobDefinition(jobDefinitionArn, withoutRevision(arn.resourceName!));
+    return new StaticJobDefinition(jobDefinitionArn, (scope) => definitionArn(scope, withoutRevision(arn.resourceName!)));
   }
 
   /**
@@ -127,7 +128,7 @@ export abstract class JobDefinitionTarget {
 
   /** @internal */
   public static _fromJobDefinition(jobDefinition: batch.IJobDefinition): JobDefinitionTarget {
-    return new StaticJobDefinition(jobDefinition.jobDefinitionArn, literalName(jobDefinition) ?? jobDefinition.jobDefinitionName);
+    return new StaticJobDefinition(jobDefinition.jobDefinitionArn, (scope) => grantedArn(scope, jobDefinition));
   }
 
   /** @internal The value the state renders. */
@@ -163,8 +164,8 @@ class InputJobQueue extends JobQueueTarget {
 class StaticJobDefinition extends JobDefinitionTarget {
   public readonly _input = undefined;
   public readonly _unscoped = false;
-  constructor(public readonly _value: string, private readonly name: string) { super(); }
-  public _resourceArns(scope: IConstruct): string[] { return [definitionArn(scope, this.name)]; }
+  constructor(public readonly _value: string, private readonly arn: (scope: IConstruct) => string) { super(); }
+  public _resourceArns(scope: IConstruct): string[] { return [this.arn(scope)]; }
 }
 
 class InputJobDefinition extends JobDefinitionTarget {
@@ -176,7 +177,7 @@ class InputJobDefinition extends JobDefinitionTarget {
     this._unscoped = options.allowed === undefined;
   }
   public _resourceArns(scope: IConstruct): string[] {
-    return this.options.allowed?.map((d) => definitionArn(scope, d.jobDefinitionName))
+    return this.options.allowed?.map((d) => grantedArn(scope, d))
       ?? [Stack.of(scope).formatArn({ service: 'batch', resource: 'job-definition', resourceName: '*' })];
   }
 }
@@ -188,6 +189,14 @@ function queueArn(scope: IConstruct, name: string): string {
 /** Every revision of one definition: a new revision keeps working while a deploy rolls out. */
 function definitionArn(scope: IConstruct, name: string): string {
   return Stack.of(scope).formatArn({ service: 'batch', resource: 'job-definition', resourceName: `${name}:*` });
+}
+
+/** What a job definition construct is granted by: its name pattern if it has one, else its name. */
+function grantedArn(scope: IConstruct, jobDefinition: batch.IJobDefinition): string {
+  const pattern = namePatternOf(jobDefinition);
+  return pattern !== undefined
+    ? Stack.of(scope).formatArn({ service: 'batch', resource: 'job-definition', resourceName: pattern })
+    : definitionArn(scope, literalName(jobDefinition) ?? jobDefinition.jobDefinitionName);
 }
 
 /**

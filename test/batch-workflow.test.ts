@@ -228,19 +228,47 @@ describe('composition', () => {
     });
   });
 
-  test('the state machine role may submit exactly the job definition of the job, by name', () => {
-    const { template, job } = workflow();
+  test('the state machine role may submit the job definitions of the environment, by its name prefix', () => {
+    const { template, environment } = workflow();
+    expect(environment.jobDefinitionNamePrefix).toMatch(/^Default-Env-[0-9a-f]{8}-$/);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({
+        Statement: Match.arrayWith([{
+          Effect: 'Allow',
           Action: 'batch:SubmitJob',
-          Resource: Match.arrayWith([{
-            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':batch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' },
-              `:job-definition/${job.jobDefinitionName}:*`]],
-          }]),
-        })]),
+          Resource: [
+            { 'Fn::GetAtt': [Match.stringLikeRegexp('^EnvJobQueue'), 'JobQueueArn'] },
+            {
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':batch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' },
+                `:job-definition/${environment.jobDefinitionNamePrefix}*`]],
+            },
+            {
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':batch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':job/*']],
+            },
+          ],
+        }]),
       },
     });
+  });
+
+  test('the role policy does not grow with the number of jobs of an environment', () => {
+    const policyLength = (jobs: number) => {
+      const { stack, environment } = setUp();
+      let chain: sfn.IChainable & sfn.INextable | undefined;
+      let start: sfn.IChainable | undefined;
+      for (let i = 0; i < jobs; i++) {
+        const job = new BatchJob(stack, `Job${i}`, { environment, image: ecs.ContainerImage.fromRegistry('busybox') });
+        const task = new SubmitJob(stack, `Task${i}`, { jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: `j${i}` });
+        if (chain) { chain.next(task); } else { start = task; }
+        chain = task;
+      }
+      new BatchWorkflow(stack, 'Workflow', { definition: start! });
+      const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^WorkflowRole') }] },
+      });
+      return JSON.stringify(Object.values(policies).map((p) => p.Properties.PolicyDocument)).length;
+    };
+    expect(policyLength(30)).toEqual(policyLength(2));
   });
 
   test('every created resource is exposed', () => {

@@ -151,7 +151,7 @@ export function checkStackResources(stackName: string, count: number): string[] 
 export function checkRolePolicies(rolePath: string, sizes: RolePolicySizes | undefined): string[] {
   if (sizes === undefined) { return []; }
   const fewer = 'Grant fewer, broader statements (job definitions that share a name prefix, granted once as '
-    + '`job-definition/PREFIX*:*`), or split the workflow into several state machines';
+    + '`job-definition/PREFIX*`, as BatchJob names them by default), or split the workflow into several state machines';
   const errors: string[] = [];
   if (sizes.inlineChars > ROLE_INLINE_POLICY_MAX_CHARS) {
     errors.push(`The inline policies of role ${rolePath} total ${fmt(sizes.inlineChars)} characters (white space `
