@@ -24,7 +24,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDevFile: 'tsconfig.dev.json',
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'local-aws'],
+    devdirs: ['test', 'examples', 'local-aws', 'bench'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
@@ -84,10 +84,27 @@ packageTask.spawn(codegen);
 // README examples compile under jsii-rosetta strict, with rosetta/default.ts-fixture.
 project.postCompileTask.exec('jsii-rosetta extract --strict --fail');
 
-// The main job: synthesize the example app and print its state machine definition.
+// The local AWS emulator (patched moto 5.2.1): its own tests run with the project's tests.
+const localAwsTests = project.addTask('test:local-aws', {
+  description: 'Tests of the local-aws patches of moto 5.2.1 (skipped, with a message, without python3 and moto 5.2.1)',
+  exec: 'python3 local-aws/run_tests.py',
+});
+project.testTask.spawn(localAwsTests);
+
+// The main job: deploy the pipeline example to the local AWS emulator, run it and print a trace.
 project.addTask('demo', {
-  description: 'Synthesize the example app and print its state machine definition',
+  description: 'Deploy the pipeline example to a local AWS emulator, run it and print a trace',
+  exec: 'ts-node --project tsconfig.dev.json examples/demo-run.ts',
+});
+project.addTask('synth-example', {
+  description: 'Synthesize the seed example and print its state machine definition',
   exec: 'ts-node --project tsconfig.dev.json examples/demo.ts',
+});
+
+// Synth cost and AWS limits as workflows grow; writes docs/benchmarks.md.
+project.addTask('bench', {
+  description: 'Synth cost and AWS limits as workflows grow; writes docs/benchmarks.md',
+  exec: 'ts-node --project tsconfig.dev.json bench/synth.ts',
 });
 
 project.synth();

@@ -10,6 +10,7 @@ import type { BatchJob } from './batch-job';
 import { ContainerOverrides } from './container-overrides';
 import { BatchValidationError } from './private/errors';
 import { FailureHandler } from './private/failure-handler';
+import { addWorkflowGuards } from './private/guards';
 import { submitJobsOf, validateWorkflowProps } from './private/workflow-validation';
 import { JobOutput, SubmitJob } from './submit-job';
 
@@ -204,6 +205,7 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
 
     this.checkSyncNeedsStandard(body, props.stateMachineType);
     this.acknowledgeFindings();
+    addWorkflowGuards(this, this.stateMachine);
   }
 
   /** Grants the right to start executions. */
@@ -227,8 +229,8 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
       jobLogGroup: props.jobLogGroup ?? props.job?.logGroup,
     });
     const catchProps: sfn.CatchProps = { errors: ['States.TaskFailed'], resultPath: '$.error' };
-    if (body instanceof SubmitJob) {
-      return body.addCatch(handler.startState, catchProps);
+    if (body === this.submitJob) {
+      return this.submitJob.addCatch(handler.startState, catchProps);
     }
     // Any state of a chain may fail: run it as the one branch of a Parallel state, whose output
     // is the list of its branches' outputs, and catch there.

@@ -13,6 +13,10 @@ PATCHES: dict[int, str] = {
     3: "p3_execution_name",
     4: "p4_cloudformation_state_machine",
     5: "p5_cloudformation_batch",
+    6: "p6_branch_states_errors",
+    7: "p7_batch_default_instance_types",
+    8: "p8_cloudformation_state_machine_config",
+    9: "p9_moto_api_model_data",
 }
 
 

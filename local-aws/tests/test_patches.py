@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import unittest
+import urllib.error
 import urllib.request
 import uuid
 
@@ -100,6 +101,7 @@ class LocalAwsServer:
 
 
 PATCHED: LocalAwsServer | None = None
+FAILING: LocalAwsServer | None = None
 
 
 def setUpModule():
@@ -130,6 +132,16 @@ def wait_for_stderr(server: LocalAwsServer, text: str, since: int = 0, timeout: 
 def patched() -> LocalAwsServer:
     PATCHED.reset()
     return PATCHED
+
+
+def failing() -> LocalAwsServer:
+    """The server with all patches started with --fail-jobs (started on first use, shared)."""
+    global FAILING
+    if FAILING is None:
+        FAILING = LocalAwsServer(fail_jobs=True)
+        unittest.addModuleCleanup(FAILING.stop)
+    FAILING.reset()
+    return FAILING
 
 
 def load_fixture() -> dict:
@@ -180,7 +192,7 @@ class TestLauncher(unittest.TestCase):
             config = json.load(response)
         # moto's GET /moto-api/config only reports batch and lambda; execution is proven by the other tests.
         self.assertEqual(config["batch"], {"use_docker": False})
-        self.assertIn("patches applied: [1, 2, 3, 4, 5]", server.stderr())
+        self.assertIn("patches applied: [1, 2, 3, 4, 5, 6, 7, 8, 9]", server.stderr())
 
     def test_refuses_other_moto_versions(self):
         # Make importlib.metadata report another moto version, then run the launcher's main().
@@ -412,6 +424,280 @@ def replace_get_att(template: dict, logical_id: str, attribute: str) -> dict:
         json.dumps({"Fn::GetAtt": [logical_id, attribute]}), json.dumps({"Ref": logical_id})
     )
     return json.loads(text)
+
+
+def batch_task(outputs: dict, name: str = "job", **extra) -> dict:
+    """A batch:submitJob.sync Task state on the fixture's queue and job definition."""
+    return {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::batch:submitJob.sync",
+        "Parameters": {
+            "JobName": name,
+            "JobQueue": outputs["JobQueueArn"],
+            "JobDefinition": outputs["JobDefinitionArn"],
+        },
+        **extra,
+    }
+
+
+def create_state_machine(server: LocalAwsServer, definition: dict) -> str:
+    return server.client("stepfunctions").create_state_machine(
+        name=f"sm-{uuid.uuid4().hex[:8]}", definition=json.dumps(definition), roleArn=ROLE_ARN
+    )["stateMachineArn"]
+
+
+def register_logged_job_definition(server: LocalAwsServer) -> str:
+    """A Fargate job definition logging with awslogs, stream prefix 'worker' (as BatchJob writes them)."""
+    return server.client("batch").register_job_definition(
+        jobDefinitionName="logged",
+        type="container",
+        platformCapabilities=["FARGATE"],
+        containerProperties={
+            "image": "public.ecr.aws/docker/library/busybox:latest",
+            "command": ["echo", "hello"],
+            "resourceRequirements": [{"type": "VCPU", "value": "1"}, {"type": "MEMORY", "value": "2048"}],
+            "logConfiguration": {
+                "logDriver": "awslogs",
+                "options": {"awslogs-group": "jobs", "awslogs-stream-prefix": "worker", "awslogs-region": "us-east-1"},
+            },
+        },
+    )["jobDefinitionArn"]
+
+
+class TestFinishedJobDetail(unittest.TestCase):
+    """Patch 1, second part: stopped jobs carry statusReason, exitCode and logStreamName like real Batch."""
+
+    def submit_and_describe(self, server: LocalAwsServer, **kwargs) -> dict:
+        outputs = deploy(server, load_fixture())
+        job_def = register_logged_job_definition(server)
+        batch = server.client("batch")
+        job_id = batch.submit_job(jobName="logged", jobQueue=outputs["JobQueueArn"], jobDefinition=job_def, **kwargs)["jobId"]
+        return batch.describe_jobs(jobs=[job_id])["jobs"][0]
+
+    def test_p1_describe_jobs_without_patch(self):
+        job = self.submit_and_describe(start_unpatched(self, 1))
+        self.assertEqual(job["status"], "SUCCEEDED")
+        self.assertNotIn("statusReason", job)
+        self.assertNotIn("exitCode", job["container"])
+        self.assertNotIn("exitCode", job["attempts"][0]["container"])
+        self.assertEqual(job["container"]["logStreamName"], f"logged/default/{job['jobId']}")  # prefix ignored
+
+    def test_p1_describe_jobs_succeeded_and_failed(self):
+        for server, status, exit_code in ((patched(), "SUCCEEDED", 0), (failing(), "FAILED", 1)):
+            with self.subTest(status):
+                job = self.submit_and_describe(server)
+                stream = f"worker/default/{job['jobId']}"
+                self.assertEqual(job["status"], status)
+                self.assertEqual(job["statusReason"], "Essential container in task exited")
+                self.assertEqual(job["container"]["exitCode"], exit_code)
+                self.assertEqual(job["container"]["logStreamName"], stream)
+                self.assertEqual(job["container"]["logConfiguration"]["options"]["awslogs-group"], "jobs")
+                (attempt,) = job["attempts"]
+                self.assertEqual(attempt["statusReason"], "Essential container in task exited")
+                self.assertEqual(attempt["container"]["exitCode"], exit_code)
+                self.assertEqual(attempt["container"]["logStreamName"], stream)
+                # Describing again gives the same (the job's own attempt records are not modified).
+                again = server.client("batch").describe_jobs(jobs=[job["jobId"]])["jobs"][0]
+                self.assertEqual(again, job)
+
+    def test_p1_array_parent_has_no_exit_code(self):
+        job = self.submit_and_describe(patched(), arrayProperties={"size": 2})
+        self.assertEqual(job["arrayProperties"]["size"], 2)
+        self.assertNotIn("statusReason", job)
+        self.assertNotIn("exitCode", job["container"])
+        self.assertNotIn("logStreamName", job["container"])
+        child = PATCHED.client("batch").describe_jobs(jobs=[f"{job['jobId']}:0"])["jobs"][0]
+        self.assertEqual(child["container"]["exitCode"], 0)
+        self.assertEqual(child["statusReason"], "Essential container in task exited")
+
+    def test_p1_sync_output_and_failure_cause(self):
+        definition = {"StartAt": "Job", "States": {}}
+        for server, status in ((patched(), "SUCCEEDED"), (failing(), "FAILED")):
+            with self.subTest(status):
+                outputs = deploy(server, load_fixture())
+                definition["States"]["Job"] = batch_task(outputs, End=True)
+                result = run_execution(server, create_state_machine(server, definition), {})
+                self.assertEqual(result["status"], status, result.get("cause"))
+                job = json.loads(result["output"] if status == "SUCCEEDED" else result["cause"])
+                exit_code = 0 if status == "SUCCEEDED" else 1
+                self.assertEqual(job["Status"], status)
+                self.assertEqual(job["StatusReason"], "Essential container in task exited")
+                self.assertEqual(job["Container"]["ExitCode"], exit_code)
+                self.assertEqual(job["Attempts"][-1]["Container"]["ExitCode"], exit_code)
+                name = outputs["JobDefinitionArn"].split("/")[-1].split(":")[0]  # no stream prefix: the definition name
+                self.assertEqual(job["Container"]["LogStreamName"], f"{name}/default/{job['JobId']}")
+                if status == "FAILED":
+                    self.assertEqual(result["error"], "States.TaskFailed")
+
+
+class TestBranchErrors(unittest.TestCase):
+    """Patch 6: States.* errors out of Parallel branches and Map iterations reach the state's Catch."""
+
+    @staticmethod
+    def definitions(outputs: dict, errors: list[str]) -> dict[str, dict]:
+        catch = [{"ErrorEquals": errors, "ResultPath": "$.error", "Next": "Caught"}]
+        caught = {"Type": "Pass", "End": True}
+        branch = {"StartAt": "Job", "States": {"Job": batch_task(outputs, End=True)}}
+        return {
+            "parallel": {
+                "StartAt": "Run",
+                "States": {"Run": {"Type": "Parallel", "Branches": [branch], "Catch": catch, "End": True}, "Caught": caught},
+            },
+            "map": {
+                "StartAt": "Each",
+                "States": {
+                    "Each": {"Type": "Map", "ItemsPath": "$.items", "Iterator": branch, "Catch": catch, "End": True},
+                    "Caught": caught,
+                },
+            },
+        }
+
+    def test_p6_without_patch(self):
+        server = start_unpatched(self, 6, fail_jobs=True)
+        outputs = deploy(server, load_fixture())
+        for label, definition in self.definitions(outputs, ["States.TaskFailed"]).items():
+            with self.subTest(label):
+                result = run_execution(server, create_state_machine(server, definition), {"items": [1]})
+                self.assertEqual(result["status"], "FAILED")
+                self.assertEqual(result["error"], "States.Runtime")
+                self.assertIn(
+                    "Custom Error Names MUST NOT begin with the prefix 'States.', got 'States.TaskFailed'", result["cause"]
+                )
+
+    def test_p6_caught_or_propagated(self):
+        server = failing()
+        outputs = deploy(server, load_fixture())
+        for label, definition in self.definitions(outputs, ["States.TaskFailed"]).items():
+            with self.subTest(label):
+                result = run_execution(server, create_state_machine(server, definition), {"items": [1]})
+                self.assertEqual(result["status"], "SUCCEEDED", result.get("cause"))
+                error = json.loads(result["output"])["error"]
+                self.assertEqual(error["Error"], "States.TaskFailed")
+                self.assertEqual(json.loads(error["Cause"])["Status"], "FAILED")
+        # A Catch on another States.* error does not catch it: the execution fails with the branch's error.
+        for label, definition in self.definitions(outputs, ["States.Timeout"]).items():
+            with self.subTest(f"{label}, not caught"):
+                result = run_execution(server, create_state_machine(server, definition), {"items": [1]})
+                self.assertEqual(result["status"], "FAILED")
+                self.assertEqual(result["error"], "States.TaskFailed")
+                self.assertEqual(json.loads(result["cause"])["Status"], "FAILED")
+
+
+class TestDefaultInstanceTypes(unittest.TestCase):
+    """Patch 7: EC2 compute environments with instanceTypes default_x86_64 / default_arm64."""
+
+    @staticmethod
+    def create(server: LocalAwsServer, instance_type: str, min_vcpus: int = 0) -> dict:
+        ec2, iam, batch = server.client("ec2"), server.client("iam"), server.client("batch")
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"]
+        group = ec2.create_security_group(GroupName=f"sg-{uuid.uuid4().hex[:8]}", Description="ce", VpcId=vpc)["GroupId"]
+        profile = iam.create_instance_profile(InstanceProfileName=f"ip-{uuid.uuid4().hex[:8]}")["InstanceProfile"]["Arn"]
+        role = iam.create_role(RoleName=f"r-{uuid.uuid4().hex[:8]}", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        return batch.create_compute_environment(
+            computeEnvironmentName=f"ce-{uuid.uuid4().hex[:8]}",
+            type="MANAGED",
+            state="ENABLED",
+            serviceRole=role,
+            computeResources={
+                "type": "EC2",
+                "minvCpus": min_vcpus,
+                "maxvCpus": 256,
+                "instanceTypes": [instance_type],
+                "subnets": [subnet],
+                "securityGroupIds": [group],
+                "instanceRole": profile,
+            },
+        )
+
+    def test_p7_without_patch(self):
+        server = start_unpatched(self, 7)
+        with self.assertRaises(ClientError) as caught:
+            self.create(server, "default_x86_64")
+        self.assertEqual(caught.exception.response["Error"]["Code"], "InvalidParameterValue")
+        self.assertIn("Instance type default_x86_64 does not exist", str(caught.exception))
+
+    def test_p7_default_instance_types(self):
+        server = patched()
+        for instance_type, stand_in in (("default_x86_64", "m6i.4xlarge"), ("default_arm64", "m6g.4xlarge")):
+            with self.subTest(instance_type):
+                arn = self.create(server, instance_type, min_vcpus=16)["computeEnvironmentArn"]
+                (env,) = server.client("batch").describe_compute_environments(computeEnvironments=[arn])["computeEnvironments"]
+                self.assertEqual(env["computeResources"]["instanceTypes"], [instance_type])
+                reservations = server.client("ec2").describe_instances()["Reservations"]
+                types = {i["InstanceType"] for r in reservations for i in r["Instances"]}
+                self.assertIn(stand_in, types)
+
+
+class TestStateMachineConfiguration(unittest.TestCase):
+    """Patch 8: LoggingConfiguration and TracingConfiguration of AWS::StepFunctions::StateMachine."""
+
+    TEMPLATE = {
+        "Resources": {
+            "Logs": {"Type": "AWS::Logs::LogGroup"},
+            "Machine": {
+                "Type": "AWS::StepFunctions::StateMachine",
+                "Properties": {
+                    "DefinitionString": PASS_DEFINITION,
+                    "RoleArn": ROLE_ARN,
+                    "LoggingConfiguration": {
+                        "Level": "ALL",
+                        "IncludeExecutionData": True,
+                        "Destinations": [{"CloudWatchLogsLogGroup": {"LogGroupArn": {"Fn::GetAtt": ["Logs", "Arn"]}}}],
+                    },
+                    "TracingConfiguration": {"Enabled": True},
+                },
+            },
+        },
+        "Outputs": {"StateMachineArn": {"Value": {"Ref": "Machine"}}, "LogGroupArn": {"Value": {"Fn::GetAtt": ["Logs", "Arn"]}}},
+    }
+
+    def test_p8_without_patch(self):
+        server = start_unpatched(self, 8)
+        outputs = deploy(server, self.TEMPLATE)
+        described = server.client("stepfunctions").describe_state_machine(stateMachineArn=outputs["StateMachineArn"])
+        self.assertEqual(described["loggingConfiguration"], {"level": "OFF"})
+        self.assertEqual(described["tracingConfiguration"], {"enabled": False})
+
+    def test_p8_logging_and_tracing(self):
+        server = patched()
+        outputs = deploy(server, self.TEMPLATE)
+        described = server.client("stepfunctions").describe_state_machine(stateMachineArn=outputs["StateMachineArn"])
+        self.assertEqual(
+            described["loggingConfiguration"],
+            {
+                "level": "ALL",
+                "includeExecutionData": True,
+                "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": outputs["LogGroupArn"]}}],
+            },
+        )
+        self.assertEqual(described["tracingConfiguration"], {"enabled": True})
+        self.assertEqual(run_execution(server, outputs["StateMachineArn"], {})["status"], "SUCCEEDED")
+
+
+class TestModelData(unittest.TestCase):
+    """Patch 9: GET /moto-api/data.json keeps working once a Batch job exists."""
+
+    @staticmethod
+    def run_job_then_get_data(server: LocalAwsServer):
+        outputs = deploy(server, load_fixture())
+        result = run_execution(server, outputs["StateMachineArn"], {"greeting": "hi"})
+        assert result["status"] == "SUCCEEDED", result
+        return urllib.request.urlopen(server.endpoint + "/moto-api/data.json", timeout=20)
+
+    def test_p9_without_patch(self):
+        server = start_unpatched(self, 9)
+        with self.assertRaises(urllib.error.HTTPError) as caught:
+            self.run_job_then_get_data(server)
+        self.assertEqual(caught.exception.code, 500)
+        self.assertIn("DockerException", wait_for_stderr(server, "DockerException"))
+
+    def test_p9_data_json_with_batch_jobs(self):
+        with self.run_job_then_get_data(patched()) as response:
+            data = json.load(response)
+        (job,) = data["batch"]["Job"]
+        self.assertEqual((job["job_name"], job["status"]), ("local-aws-job", "SUCCEEDED"))
+        self.assertNotIn("docker_client", job)
 
 
 class TestEndToEnd(unittest.TestCase):

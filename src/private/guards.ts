@@ -3,25 +3,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
 import { fmt } from './errors';
-
-// ---------------------------------------------------------------------------------------------
-// Workflow guards: limits a workflow reaches as it grows. To move to the end of limits.ts (this
-// change may not edit existing files); the checks below would then import them from './limits'.
-// ---------------------------------------------------------------------------------------------
-// https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html ("Maximum size of
-// state machine definition": 1 MB, hard quota)
-export const STATE_MACHINE_DEFINITION_MAX_BYTES = 1_048_576;
-// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
-// ("Resources": 500 per template). aws-cdk-lib checks it too, later, at template synthesis.
-export const STACK_RESOURCES_MAX = 500;
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html (IAM does not
-// count white space): all inline policies of a role together, and one managed policy.
-export const ROLE_INLINE_POLICY_MAX_CHARS = 10_240;
-export const MANAGED_POLICY_MAX_CHARS = 6_144;
-// Same page, "Managed policies per role": 10 by default, raised on request through Service
-// Quotas (L-0DA4ABF3) to at most 20; aws-cdk-lib 2.276.0 warns above 10 and above 20.
-export const ROLE_MANAGED_POLICIES_DEFAULT = 10;
-export const ROLE_MANAGED_POLICIES_MAX = 20;
+import {
+  MANAGED_POLICY_MAX_CHARS, ROLE_INLINE_POLICY_MAX_CHARS, ROLE_MANAGED_POLICIES_DEFAULT, ROLE_MANAGED_POLICIES_MAX,
+  STACK_RESOURCES_MAX, STATE_MACHINE_DEFINITION_MAX_BYTES,
+} from './limits';
 
 /**
  * How long a value known only at deploy time is taken to be, in characters. aws-cdk-lib sizes

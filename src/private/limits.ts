@@ -54,3 +54,20 @@ export const FARGATE_VCPU_VALUES = [0.25, 0.5, 1, 2, 4, 8, 16];
 // One NAT gateway per Availability Zone of the VPC the environment creates (2 AZs).
 export const NAT_GATEWAYS_MIN = 1;
 export const NAT_GATEWAYS_MAX = 2;
+
+// Workflow guards: limits a workflow reaches as it grows.
+// https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html ("Maximum size of
+// state machine definition": 1 MB, hard quota)
+export const STATE_MACHINE_DEFINITION_MAX_BYTES = 1_048_576;
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+// ("Resources": 500 per template). aws-cdk-lib checks it too, later, at template synthesis.
+export const STACK_RESOURCES_MAX = 500;
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html (IAM does not
+// count white space): all inline policies of a role together, and one managed policy.
+export const ROLE_INLINE_POLICY_MAX_CHARS = 10_240;
+export const MANAGED_POLICY_MAX_CHARS = 6_144;
+// Same page, "Managed policies per role": 10 by default, raised on request through Service
+// Quotas (L-0DA4ABF3) to at most 20; aws-cdk-lib 2.276.0 warns above 10 and above 20.
+export const ROLE_MANAGED_POLICIES_DEFAULT = 10;
+export const ROLE_MANAGED_POLICIES_MAX = 20;
+

@@ -1,0 +1,114 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import * as v8 from 'v8';
+import * as vm from 'vm';
+import { App, Stack } from 'aws-cdk-lib';
+import type { Topology } from './topologies';
+import {
+  checkDefinitionSize, checkRolePolicies, checkStackResources, definitionBytes, rolePolicySizes, RolePolicySizes,
+} from '../src/private/guards';
+
+v8.setFlagsFromString('--expose-gc');
+/** A full garbage collection, so each run starts from the same heap. */
+export const gc: () => void = vm.runInNewContext('gc');
+
+/** What one synthesis of one topology costs and produces. */
+export interface RunResult {
+  /** Constructing the tree and `app.synth()`, in milliseconds. */
+  readonly totalMs: number;
+  /** `app.synth()` alone, in milliseconds. */
+  readonly synthMs: number;
+  /** The most heap in use above the run's starting point, sampled after construction and after synth. */
+  readonly heapBytes: number;
+  readonly figures: Figures;
+}
+
+/** What the synthesized app looks like; the same on every run of one topology and size. */
+export interface Figures {
+  readonly templateBytes: number;
+  readonly resources: number;
+  readonly resourceTypes: { [type: string]: number };
+  readonly definitionBytes: number;
+  readonly policies: RolePolicySizes;
+  /** The guards' messages: which limits this app is over. */
+  readonly guards: string[];
+}
+
+const CONTEXT = {
+  'aws:cdk:disable-creation-stack-traces': true,
+  'aws:cdk:disable-stack-trace': true,
+  // aws-cdk-lib fails a template over 500 resources; the bench measures past it, the guards report it.
+  '@aws-cdk/core:stackResourceLimit': 0,
+};
+
+/** Synthesizes one topology of `jobs` jobs in a fresh App, into a temporary directory. */
+export function run(topology: Topology, jobs: number, context: { [key: string]: unknown } = {}): RunResult {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
+  try {
+    gc();
+    const base = process.memoryUsage().heapUsed;
+    const t0 = performance.now();
+    const app = new App({ outdir, context: { ...CONTEXT, ...context } });
+    const stack = new Stack(app, 'Bench');
+    const stateMachine = topology(stack, jobs);
+    const built = process.memoryUsage().heapUsed;
+    const t1 = performance.now();
+    const assembly = app.synth();
+    const t2 = performance.now();
+    const heapBytes = Math.max(built, process.memoryUsage().heapUsed) - base;
+
+    const templatePath = assembly.getStackByName(stack.stackName).templateFullPath;
+    const template = JSON.parse(fs.readFileSync(templatePath, 'utf8'));
+    const resourceTypes: { [type: string]: number } = {};
+    for (const resource of Object.values<any>(template.Resources)) {
+      resourceTypes[resource.Type] = (resourceTypes[resource.Type] ?? 0) + 1;
+    }
+    const bytes = definitionBytes(stateMachine)!;
+    const policies = rolePolicySizes(stateMachine)!;
+    const resources = Object.keys(template.Resources).length;
+    return {
+      totalMs: t2 - t0,
+      synthMs: t2 - t1,
+      heapBytes,
+      figures: {
+        templateBytes: fs.statSync(templatePath).size,
+        resources,
+        resourceTypes,
+        definitionBytes: bytes,
+        policies,
+        guards: [
+          ...checkDefinitionSize(stateMachine.node.path, bytes),
+          ...checkStackResources(stack.stackName, resources),
+          ...checkRolePolicies(stateMachine.role.node.path, policies),
+        ],
+      },
+    };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** The compact selection of a SubmitJob result: what later states usually need. */
+export function compactResult(jobDetail: any): object {
+  return {
+    JobId: jobDetail.JobId,
+    JobName: jobDetail.JobName,
+    Status: jobDetail.Status,
+    StatusReason: jobDetail.StatusReason,
+    Attempts: jobDetail.Attempts.length,
+    LogStreamName: jobDetail.Container.LogStreamName,
+  };
+}
+
+/** The size of a state's output as Step Functions counts it: UTF-8 bytes of the JSON text. */
+export function payloadBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

@@ -1,0 +1,68 @@
+/**
+ * Synth cost and AWS limits as a workflow grows: ours (BatchEnvironment, BatchJob, SubmitJob)
+ * against the same topology hand-wired with aws-cdk-lib L2s. Prints a table and writes it to
+ * docs/benchmarks.md.
+ *
+ *   ts-node --project tsconfig.dev.json bench/synth.ts
+ *
+ * BENCH_SIZES=1,10 and BENCH_RUNS=1 make a quick run.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { compactResult, median, payloadBytes, run, RunResult } from './measure';
+import { Row, renderMarkdown } from './report';
+import { handWired, ours } from './topologies';
+
+const SIZES = (process.env.BENCH_SIZES ?? '1,10,50,100,200').split(',').map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+function main(): void {
+  const loadAtStart = os.loadavg()[0];
+  console.log(`warm-up, then ${RUNS} runs each of ours and hand-wired at N = ${SIZES.join(', ')}`);
+  run(ours, 10);
+  run(handWired, 10);
+
+  const rows: Row[] = [];
+  for (const jobs of SIZES) {
+    const a: RunResult[] = [];
+    const b: RunResult[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      a.push(run(ours, jobs));
+      b.push(run(handWired, jobs));
+    }
+    const row: Row = {
+      jobs,
+      ours: summarize(a),
+      handWired: summarize(b),
+      // The feature flag `cdk init` sets: statements with the same actions are merged.
+      oursMinimized: run(ours, jobs, { '@aws-cdk/aws-iam:minimizePolicies': true }).figures,
+    };
+    rows.push(row);
+    console.log(`N=${jobs}: ours ${row.ours.totalMs.toFixed(0)} ms, hand-wired ${row.handWired.totalMs.toFixed(0)} ms, `
+      + `${row.ours.figures.resources} / ${row.handWired.figures.resources} resources`);
+  }
+
+  const jobDetail = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'job-detail.json'), 'utf8'));
+  const payload = { full: payloadBytes(jobDetail), compact: payloadBytes(compactResult(jobDetail)) };
+  // From process start: ts-node's compilation counts too.
+  const wallSeconds = process.uptime();
+
+  const markdown = renderMarkdown({ rows, payload, runs: RUNS, wallSeconds, load: [loadAtStart, os.loadavg()[0]] });
+  const out = path.join(__dirname, '..', 'docs', 'benchmarks.md');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, markdown);
+  console.log(markdown);
+  console.log(`wrote ${path.relative(process.cwd(), out)}`);
+}
+
+function summarize(results: RunResult[]) {
+  return {
+    totalMs: median(results.map((r) => r.totalMs)),
+    synthMs: median(results.map((r) => r.synthMs)),
+    heapBytes: Math.max(...results.map((r) => r.heapBytes)),
+    figures: results[0].figures,
+  };
+}
+
+main();

@@ -1,0 +1,72 @@
+import { Size, Stack } from 'aws-cdk-lib';
+import * as batch from 'aws-cdk-lib/aws-batch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+// The files, not '../src': the bench must not depend on work in progress elsewhere in src/.
+import { BatchEnvironment } from '../src/batch-environment';
+import { BatchJob } from '../src/batch-job';
+import { BatchWorkflow } from '../src/batch-workflow';
+import { SubmitJob } from '../src/submit-job';
+
+/** Builds N jobs, each with its own job definition, chained in one state machine. */
+export type Topology = (stack: Stack, jobs: number) => sfn.StateMachine;
+
+const image = () => ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable');
+const command = (i: number) => ['sh', '-c', `echo step ${i}`];
+
+/**
+ * Ours, as a user writes it: one BatchEnvironment (default Fargate), N BatchJob, N SubmitJob
+ * chained in a BatchWorkflow (with its logging, tracing, alarms and failure handling).
+ */
+export const ours: Topology = (stack, jobs) => {
+  const environment = new BatchEnvironment(stack, 'Env');
+  const steps = range(jobs).map((i) => {
+    const job = new BatchJob(stack, `Job${i}`, { environment, image: image(), command: command(i) });
+    return new SubmitJob(stack, `Submit${i}`, { jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: `job-${i}` });
+  });
+  return new BatchWorkflow(stack, 'Workflow', { definition: chain(steps) }).stateMachine;
+};
+
+/**
+ * Hand-wired with aws-cdk-lib L2s only, the way a typical user writes it: a VPC, a Fargate compute
+ * environment and a job queue; per job a job definition with its own job role and log group
+ * (EcsFargateContainerDefinition then creates its own execution role too), and a BatchSubmitJob.
+ */
+export const handWired: Topology = (stack, jobs) => {
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const computeEnvironment = new batch.FargateComputeEnvironment(stack, 'ComputeEnvironment', { vpc });
+  const queue = new batch.JobQueue(stack, 'JobQueue', { computeEnvironments: [{ computeEnvironment, order: 1 }] });
+  const steps = range(jobs).map((i) => {
+    const definition = new batch.EcsJobDefinition(stack, `JobDefinition${i}`, {
+      container: new batch.EcsFargateContainerDefinition(stack, `Container${i}`, {
+        image: image(),
+        command: command(i),
+        cpu: 1,
+        memory: Size.gibibytes(2),
+        jobRole: new iam.Role(stack, `JobRole${i}`, { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') }),
+        logging: ecs.LogDrivers.awsLogs({
+          streamPrefix: `job-${i}`,
+          logGroup: new logs.LogGroup(stack, `LogGroup${i}`, { retention: logs.RetentionDays.ONE_MONTH }),
+        }),
+      }),
+    });
+    return new tasks.BatchSubmitJob(stack, `Submit${i}`, {
+      jobName: `job-${i}`,
+      jobQueueArn: queue.jobQueueArn,
+      jobDefinitionArn: definition.jobDefinitionArn,
+    });
+  });
+  return new sfn.StateMachine(stack, 'StateMachine', { definitionBody: sfn.DefinitionBody.fromChainable(chain(steps)) });
+};
+
+function chain(steps: sfn.TaskStateBase[]): sfn.IChainable {
+  return steps.slice(1).reduce<sfn.Chain>((c, step) => c.next(step), sfn.Chain.start(steps[0]));
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

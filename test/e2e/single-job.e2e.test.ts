@@ -1,0 +1,147 @@
+/**
+ * The single-job example, deployed to local-aws and run: once with jobs that succeed, once on a
+ * server whose jobs all fail (the failure summary, its SNS notification and the failed execution).
+ */
+import {
+  Deployment,
+  describeJobs,
+  describeStateMachine,
+  describeWithLocalAws,
+  E2E_TIMEOUT_MS,
+  JOB_ID,
+  logicalIdOf,
+  resourcesOfType,
+  sentNotifications,
+  startAndDeploy,
+  statesEntered,
+  submittedJobIds,
+} from './local-aws';
+import { singleJobApp } from '../../examples/single-job';
+import { runExecution } from '../../local-aws/harness';
+
+jest.setTimeout(E2E_TIMEOUT_MS);
+
+const INPUT = { batchjob: { parameters: { input: 's3://example-bucket/raw/2024-06-01/' } } };
+const ESSENTIAL_CONTAINER_EXITED = 'Essential container in task exited';
+
+function template(): any {
+  return singleJobApp().synth().stacks[0].template;
+}
+
+describeWithLocalAws('single-job example on local-aws', () => {
+  describe('jobs succeed', () => {
+    let deployment: Deployment | undefined;
+    beforeAll(async () => {
+      deployment = await startAndDeploy('SingleJobExample', template());
+    });
+    afterAll(async () => {
+      await deployment?.server.stop();
+    });
+
+    test('the state machine is deployed with logging, tracing and alarms', async () => {
+      const { server, stateMachineArn, physicalId, template: t } = deployment!;
+      const described = await describeStateMachine(server.endpoint, stateMachineArn);
+      expect(described.type).toEqual('STANDARD');
+      expect(described.loggingConfiguration?.level).toEqual('ALL');
+      expect(described.loggingConfiguration?.includeExecutionData).toBe(true);
+      const logGroup = physicalId(logicalIdOf(t, 'AWS::Logs::LogGroup', 'WorkflowLogs'));
+      expect(described.loggingConfiguration?.destinations?.[0]?.cloudWatchLogsLogGroup?.logGroupArn).toContain(`:log-group:${logGroup}`);
+      expect(described.tracingConfiguration?.enabled).toBe(true);
+      expect(resourcesOfType(t, 'AWS::CloudWatch::Alarm')).toHaveLength(3);
+    });
+
+    test('an execution outputs the compact summary of the job', async () => {
+      const { server, stateMachineArn } = deployment!;
+      const result = await runExecution(server.endpoint, stateMachineArn, INPUT);
+      expect(result.status).toEqual('SUCCEEDED');
+      const [jobId] = submittedJobIds(result.events);
+      expect(jobId).toMatch(JOB_ID);
+      expect(result.output).toEqual({
+        JobId: jobId,
+        JobName: 'PreprocessingBatchJob',
+        Status: 'SUCCEEDED',
+        StatusReason: ESSENTIAL_CONTAINER_EXITED,
+        Attempts: 1,
+        LogStreamName: `Preprocessing/default/${jobId}`,
+      });
+      expect(statesEntered(result.events)).toEqual(['SubmitJob']);
+
+      // What Batch got: the parameters from the execution input, and the job definition's command.
+      const [job] = await describeJobs(server.endpoint, [jobId]);
+      expect(job.status).toEqual('SUCCEEDED');
+      expect(job.parameters).toEqual(INPUT.batchjob.parameters);
+      expect(job.container?.command).toEqual(['python', '-c', 'import sys; print("preprocessing", sys.argv[1:])', 'Ref::input']);
+      // The overrides as sent (moto's DescribeJobs does not apply ContainerOverrides.ResourceRequirements).
+      const scheduled = result.events.find((e) => e.type === 'TaskScheduled')!;
+      expect(JSON.parse(scheduled.taskScheduledEventDetails!.parameters!).ContainerOverrides.ResourceRequirements).toEqual([
+        { Type: 'VCPU', Value: '4' },
+        { Type: 'MEMORY', Value: '8192' },
+      ]);
+    });
+
+    test('no notification is published when the job succeeds', async () => {
+      const { server, physicalId, template: t } = deployment!;
+      const topicArn = physicalId(logicalIdOf(t, 'AWS::SNS::Topic'));
+      expect(await sentNotifications(server.endpoint, topicArn)).toEqual([]);
+    });
+  });
+
+  describe('jobs fail (local-aws --fail-jobs)', () => {
+    let deployment: Deployment | undefined;
+    beforeAll(async () => {
+      deployment = await startAndDeploy('SingleJobExample', template(), { failJobs: true });
+    });
+    afterAll(async () => {
+      await deployment?.server.stop();
+    });
+
+    test('the failed job is summarized, notified, and fails the execution with the summary', async () => {
+      const { server, stateMachineArn, physicalId, template: t } = deployment!;
+      const result = await runExecution(server.endpoint, stateMachineArn, INPUT);
+      expect(result.status).toEqual('FAILED');
+      const [jobId] = submittedJobIds(result.events);
+      expect(jobId).toMatch(JOB_ID);
+
+      const jobLogGroup = physicalId(logicalIdOf(t, 'AWS::Logs::LogGroup', 'EnvironmentJobLogGroup'));
+      const logStream = `Preprocessing/default/${jobId}`;
+      const summary = {
+        JobId: jobId,
+        JobName: 'PreprocessingBatchJob',
+        Status: 'FAILED',
+        StatusReason: ESSENTIAL_CONTAINER_EXITED,
+        ExitCode: 1,
+        Logs: {
+          LogStreamName: logStream,
+          LogsUrl: 'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1'
+            + `#logEventViewer:group=${jobLogGroup};stream=${logStream}`,
+        },
+      };
+      expect(result.error).toEqual('BatchJobFailed');
+      expect(JSON.parse(result.cause!)).toEqual(summary);
+
+      const topicArn = physicalId(logicalIdOf(t, 'AWS::SNS::Topic'));
+      const sent = await sentNotifications(server.endpoint, topicArn);
+      expect(sent).toHaveLength(1);
+      expect(sent[0].subject).toEqual('AWS Batch job failed');
+      expect(JSON.parse(sent[0].message)).toEqual(summary);
+      const notified = result.events.find((e) => e.type === 'TaskSucceeded' && e.taskSucceededEventDetails?.resourceType === 'sns')!;
+      expect(JSON.parse(notified.taskSucceededEventDetails!.output!).MessageId).toEqual(sent[0].messageId);
+
+      expect(statesEntered(result.events)).toEqual([
+        'SubmitJob',
+        'ParseJobFailure',
+        'SummarizeJobFailure',
+        'HasStatusReason',
+        'AddStatusReason',
+        'HasExitCode',
+        'AddExitCode',
+        'HasLogStream',
+        'AddLogStream',
+        'NotifyJobFailure',
+        'JobFailed',
+      ]);
+      const [job] = await describeJobs(server.endpoint, [jobId]);
+      expect(job.status).toEqual('FAILED');
+    });
+  });
+});
