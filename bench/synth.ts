@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { compactResult, median, payloadBytes, run, RunResult } from './measure';
 import { Row, renderMarkdown } from './report';
-import { handWired, ours } from './topologies';
+import { handWired, handWiredSecure, ours } from './topologies';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1,10,50,100,200').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -22,19 +22,23 @@ function main(): void {
   console.log(`warm-up, then ${RUNS} runs each of ours and hand-wired at N = ${SIZES.join(', ')}`);
   run(ours, 10);
   run(handWired, 10);
+  run(handWiredSecure, 10);
 
   const rows: Row[] = [];
   for (const jobs of SIZES) {
     const a: RunResult[] = [];
     const b: RunResult[] = [];
+    const c: RunResult[] = [];
     for (let i = 0; i < RUNS; i++) {
       a.push(run(ours, jobs));
       b.push(run(handWired, jobs));
+      c.push(run(handWiredSecure, jobs));
     }
     const row: Row = {
       jobs,
       ours: summarize(a),
       handWired: summarize(b),
+      handWiredSecure: summarize(c),
       // The feature flag `cdk init` sets: statements with the same actions are merged.
       oursMinimized: run(ours, jobs, { '@aws-cdk/aws-iam:minimizePolicies': true }).figures,
     };

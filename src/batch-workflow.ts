@@ -58,7 +58,9 @@ export interface BatchWorkflowProps {
   readonly containerOverrides?: ContainerOverrides;
 
   /**
-   * What the SubmitJob tasks output, unless a task chooses.
+   * What the SubmitJob tasks output, unless a task chooses: the one job's task, and the tasks
+   * reachable from the start of `definition` (catch handlers included). Tasks inside a Parallel or
+   * Map state keep their own setting; give them `output: JobOutput.COMPACT`.
    *
    * @default JobOutput.COMPACT
    */

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -277,5 +277,16 @@ describe('composition', () => {
     expect(wf.logGroup).toBeInstanceOf(logs.LogGroup);
     expect(wf.submitJob).toBeInstanceOf(SubmitJob);
     expect(wf.grantPrincipal).toBe(wf.stateMachine.role);
+  });
+});
+
+describe('guards', () => {
+  test('the workflow runs the AWS limit guards at synth: a stack over 500 resources fails', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack');
+    new BatchWorkflow(stack, 'Workflow', { definition: new sfn.Pass(stack, 'Start'), alarms: false });
+    const count = stack.node.findAll().filter((c) => c instanceof CfnResource).length;
+    for (let i = count; i <= 500; i++) { new CfnResource(stack, `Topic${i}`, { type: 'AWS::SNS::Topic' }); }
+    expect(() => app.synth()).toThrow(/^Validation failed with the following errors:[\s\S]*Stack Stack declares 501 resources, over the CloudFormation limit of 500 per stack/);
   });
 });
