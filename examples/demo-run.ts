@@ -9,10 +9,11 @@
  * Exits 0 when the execution succeeds, 1 when it does not, 2 when local-aws cannot run here.
  * The emulator is stopped in every case, also on Ctrl-C.
  */
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, HistoryEvent, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, HistoryEvent, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { pipelineApp } from './pipeline';
 import {
   deployStack,
+  executionHistory,
   LocalAws,
   localAwsAvailable,
   localClientConfig,
@@ -72,7 +73,7 @@ async function runAndTrace(endpoint: string, stateMachineArn: string): Promise<s
     const deadline = Date.now() + EXECUTION_TIMEOUT_MS;
     for (;;) {
       const { status, output, error, cause } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      trace.print(await history(sfn, executionArn!));
+      trace.print(await executionHistory(sfn, executionArn!));
       if (status !== 'RUNNING') {
         console.log(`\nExecution ${status} in ${trace.elapsed()}`);
         if (output !== undefined) console.log(`Output:\n${JSON.stringify(JSON.parse(output), undefined, 2)}`);
@@ -88,16 +89,6 @@ async function runAndTrace(endpoint: string, stateMachineArn: string): Promise<s
   }
 }
 
-async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
-}
 
 /** Prints each history event once, as a readable line. */
 class Trace {

@@ -321,13 +321,7 @@ export async function runExecution(
     for (;;) {
       const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
       if (d.status !== 'RUNNING') {
-        const events: HistoryEvent[] = [];
-        let nextToken: string | undefined;
-        do {
-          const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken }));
-          events.push(...(page.events ?? []));
-          nextToken = page.nextToken;
-        } while (nextToken);
+        const events = await executionHistory(sfn, executionArn!);
         return {
           executionArn: executionArn!,
           status: d.status!,
@@ -347,4 +341,16 @@ export async function runExecution(
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Every event of an execution's history, page after page. */
+export async function executionHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
 }

@@ -17,6 +17,29 @@ import {
 /** How long one e2e test may take: starting moto, deploying and running an execution. */
 export const E2E_TIMEOUT_MS = 120_000;
 
+/** The status reason local-aws (like Batch) gives a job whose container exited. */
+export const ESSENTIAL_CONTAINER_EXITED = 'Essential container in task exited';
+
+/**
+ * The summary that BatchWorkflow's failure handling makes of a job that failed on local-aws
+ * (exit code 1), with the console link to its log stream in us-east-1.
+ */
+export function failedJobSummary(job: { jobId: string; jobName: string; logStreamPrefix: string; jobLogGroup: string }) {
+  const logStream = `${job.logStreamPrefix}/default/${job.jobId}`;
+  return {
+    JobId: job.jobId,
+    JobName: job.jobName,
+    Status: 'FAILED',
+    StatusReason: ESSENTIAL_CONTAINER_EXITED,
+    ExitCode: 1,
+    Logs: {
+      LogStreamName: logStream,
+      LogsUrl: 'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1'
+        + `#logEventViewer:group=${job.jobLogGroup};stream=${logStream}`,
+    },
+  };
+}
+
 const availability = localAwsAvailable();
 
 /**

@@ -12,6 +12,8 @@ import {
   describeJobs,
   describeWithLocalAws,
   E2E_TIMEOUT_MS,
+  ESSENTIAL_CONTAINER_EXITED,
+  failedJobSummary,
   JOB_ID,
   logicalIdOf,
   sentNotifications,
@@ -24,7 +26,6 @@ import { BatchEnvironment, BatchJob, BatchWorkflow, JobOutput, SubmitJob } from 
 
 jest.setTimeout(E2E_TIMEOUT_MS);
 
-const ESSENTIAL_CONTAINER_EXITED = 'Essential container in task exited';
 const SHARDS = ['s3://example-bucket/shard-0/', 's3://example-bucket/shard-1/', 's3://example-bucket/shard-2/'];
 
 function pipelineTemplate(): any {
@@ -149,19 +150,7 @@ describeWithLocalAws('pipeline example and workflow shapes on local-aws', () => 
       expect(others).toEqual([]);
 
       const jobLogGroup = pipeline.physicalId(logicalIdOf(pipeline.template, 'AWS::Logs::LogGroup', 'EnvironmentJobLogGroup'));
-      const logStream = `Preprocess/default/${preprocessId}`;
-      const summary = {
-        JobId: preprocessId,
-        JobName: 'preprocess',
-        Status: 'FAILED',
-        StatusReason: ESSENTIAL_CONTAINER_EXITED,
-        ExitCode: 1,
-        Logs: {
-          LogStreamName: logStream,
-          LogsUrl: 'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1'
-            + `#logEventViewer:group=${jobLogGroup};stream=${logStream}`,
-        },
-      };
+      const summary = failedJobSummary({ jobId: preprocessId, jobName: 'preprocess', logStreamPrefix: 'Preprocess', jobLogGroup });
       expect(result.error).toEqual('BatchJobFailed');
       expect(JSON.parse(result.cause!)).toEqual(summary);
 

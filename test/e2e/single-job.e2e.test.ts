@@ -8,6 +8,8 @@ import {
   describeStateMachine,
   describeWithLocalAws,
   E2E_TIMEOUT_MS,
+  ESSENTIAL_CONTAINER_EXITED,
+  failedJobSummary,
   JOB_ID,
   logicalIdOf,
   resourcesOfType,
@@ -22,7 +24,6 @@ import { runExecution } from '../../local-aws/harness';
 jest.setTimeout(E2E_TIMEOUT_MS);
 
 const INPUT = { batchjob: { parameters: { input: 's3://example-bucket/raw/2024-06-01/' } } };
-const ESSENTIAL_CONTAINER_EXITED = 'Essential container in task exited';
 
 function template(): any {
   return singleJobApp().synth().stacks[0].template;
@@ -103,19 +104,7 @@ describeWithLocalAws('single-job example on local-aws', () => {
       expect(jobId).toMatch(JOB_ID);
 
       const jobLogGroup = physicalId(logicalIdOf(t, 'AWS::Logs::LogGroup', 'EnvironmentJobLogGroup'));
-      const logStream = `Preprocessing/default/${jobId}`;
-      const summary = {
-        JobId: jobId,
-        JobName: 'PreprocessingBatchJob',
-        Status: 'FAILED',
-        StatusReason: ESSENTIAL_CONTAINER_EXITED,
-        ExitCode: 1,
-        Logs: {
-          LogStreamName: logStream,
-          LogsUrl: 'https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1'
-            + `#logEventViewer:group=${jobLogGroup};stream=${logStream}`,
-        },
-      };
+      const summary = failedJobSummary({ jobId: jobId, jobName: 'PreprocessingBatchJob', logStreamPrefix: 'Preprocessing', jobLogGroup });
       expect(result.error).toEqual('BatchJobFailed');
       expect(JSON.parse(result.cause!)).toEqual(summary);
 
