@@ -270,6 +270,8 @@ export class SubmitJob extends sfn.TaskStateBase {
   }
 
   private renderOutput(queryLanguage: sfn.QueryLanguage) {
+    // A result selection of the user's own wins over a workflow's default.
+    if (this.props.output === undefined && (this.props.resultSelector !== undefined || this.props.outputs !== undefined)) { return {}; }
     const output = this.props.output ?? this.defaultOutput;
     if (output === JobOutput.FULL || this.integrationPattern !== sfn.IntegrationPattern.RUN_JOB) { return {}; }
     return renderCompactOutput(queryLanguage, this.props.arraySize !== undefined);

@@ -89,6 +89,20 @@ describe('defaults', () => {
     expect(stateMachineDefinition(stack).States.SubmitJob.ResultSelector).toBeUndefined();
   });
 
+  test('a task with a result selection of its own keeps it; output and resultSelector/outputs together fail', () => {
+    const { stack, environment, job } = setUp();
+    const own = new SubmitJob(stack, 'Own', {
+      jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: 'own', resultSelector: { 'id.$': '$.JobId' },
+    });
+    new BatchWorkflow(stack, 'Workflow', { definition: own });
+    expect(stateMachineDefinition(stack).States.Run.Branches[0].States.Own.ResultSelector).toEqual({ 'id.$': '$.JobId' });
+    for (const extra of [{ resultSelector: { 'id.$': '$.JobId' } }, { outputs: '{% $states.result.JobId %}' }]) {
+      expect(() => new SubmitJob(stack, `Both${Object.keys(extra)[0]}`, {
+        jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: 'x', output: JobOutput.COMPACT, ...extra,
+      })).toThrow(`Give only one of \`output\` and \`${Object.keys(extra)[0]}\`, got both`);
+    }
+  });
+
   test('no alarms, no failure handling on request', () => {
     const { template, stack } = workflow({ alarms: false, handleFailures: false });
     template.resourceCountIs('AWS::CloudWatch::Alarm', 0);

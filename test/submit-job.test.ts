@@ -183,6 +183,27 @@ describe('rendering', () => {
     }));
   });
 
+  test('resource amounts from JSONata are turned into the strings Batch takes', () => {
+    const stack = new Stack();
+    const task = SubmitJob.jsonata(stack, 'Task', {
+      ...seedTarget,
+      jobName: 'job',
+      containerOverrides: { vcpus: Token.asNumber('{% $states.input.cpu %}'), gpuCount: 1 },
+    });
+    expect(stack.resolve(task.toStateJson()).Arguments.ContainerOverrides.ResourceRequirements).toEqual([
+      { Type: 'VCPU', Value: '{% $string($states.input.cpu) %}' },
+      { Type: 'GPU', Value: '1' },
+    ]);
+  });
+
+  test('a deploy-time resource amount stays a reference', () => {
+    const stack = new Stack();
+    const task = new SubmitJob(stack, 'Task', { ...seedTarget, jobName: 'job', containerOverrides: { vcpus: Token.asNumber({ Ref: 'Cpu' }) } });
+    expect(stack.resolve(task.toStateJson()).Parameters.ContainerOverrides.ResourceRequirements).toEqual([
+      { Type: 'VCPU', Value: { Ref: 'Cpu' } },
+    ]);
+  });
+
   test('a state machine whose top-level query language is JSONata renders Arguments', () => {
     const stack = new Stack();
     const task = new SubmitJob(stack, 'Task', { ...seedTarget, jobName: 'job' });

@@ -32,6 +32,6 @@ export const dynamicValue = {
 };
 
 /** True for a JSONata expression string `{% ... %}`. */
-export function isJsonata(value: unknown): boolean {
+export function isJsonata(value: unknown): value is string {
   return typeof value === 'string' && JSONATA.test(value);
 }

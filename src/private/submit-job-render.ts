@@ -1,4 +1,4 @@
-import { Tokenization } from 'aws-cdk-lib';
+import { IResolvable, IResolveContext, Token, Tokenization } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { BatchValidationError } from './errors';
 import { isJsonata } from './state-input';
@@ -55,15 +55,31 @@ function renderContainerOverrides(overrides?: ContainerOverrides): { [key: strin
 
 /**
  * Batch takes resource amounts as strings. A number at a JSONPath of the state input is turned
- * into a string with `States.Format`; a JSONata expression is rendered as written.
+ * into a string with `States.Format`, the result of a JSONata expression with `$string`.
  */
 function requirement(type: string, value?: number) {
   if (value === undefined) { return undefined; }
   const [path, ...more] = sfn.FieldUtils.findReferencedPaths({ value });
-  const text = path !== undefined && more.length === 0
-    ? sfn.JsonPath.format('{}', sfn.JsonPath.stringAt(path))
-    : Tokenization.stringifyNumber(value);
-  return { Type: type, Value: text };
+  if (path !== undefined && more.length === 0) {
+    return { Type: type, Value: sfn.JsonPath.format('{}', sfn.JsonPath.stringAt(path)) };
+  }
+  if (!Token.isUnresolved(value)) { return { Type: type, Value: String(value) }; }
+  return { Type: type, Value: Token.asString(new AmountText(value)) };
+}
+
+/** A resource amount known at deploy or run time, as the string Batch takes. */
+class AmountText implements IResolvable {
+  public readonly creationStack: string[] = [];
+  constructor(private readonly amount: number) {}
+
+  public resolve(context: IResolveContext): any {
+    const resolved = context.resolve(this.amount);
+    return isJsonata(resolved) ? `{% $string(${resolved.slice(2, -2).trim()}) %}` : context.resolve(Tokenization.stringifyNumber(this.amount));
+  }
+
+  public toString(): string {
+    return Token.asString(this);
+  }
 }
 
 /**

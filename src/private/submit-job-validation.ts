@@ -25,8 +25,10 @@ export function validateSubmitJob(props: SubmitJobProps): ValidatedSubmitJob {
       + 'the AWS Batch integration of Step Functions does not support the callback pattern');
   }
 
-  if (props.output !== undefined && props.resultSelector !== undefined) {
-    throw new BatchValidationError('Give only one of `output` and `resultSelector`, got both');
+  for (const [other, value] of [['resultSelector', props.resultSelector], ['outputs', props.outputs]] as const) {
+    if (props.output !== undefined && value !== undefined) {
+      throw new BatchValidationError(`Give only one of \`output\` and \`${other}\`, got both`);
+    }
   }
 
   exactlyOne('jobQueue', 'jobQueueTarget', props.jobQueue, props.jobQueueTarget);
