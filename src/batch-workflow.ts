@@ -11,7 +11,7 @@ import { ContainerOverrides } from './container-overrides';
 import { BatchValidationError } from './private/errors';
 import { FailureHandler } from './private/failure-handler';
 import { addWorkflowGuards } from './private/guards';
-import { submitJobsOf, validateWorkflowProps } from './private/workflow-validation';
+import { submitJobsOf, syncBatchStates, validateWorkflowProps } from './private/workflow-validation';
 import { JobOutput, SubmitJob } from './submit-job';
 
 /**
@@ -205,7 +205,7 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
     this.grantPrincipal = this.stateMachine.grantPrincipal;
     this.alarms = props.alarms === false ? [] : this.createAlarms();
 
-    this.checkSyncNeedsStandard(body, props.stateMachineType);
+    this.checkSyncNeedsStandard(props.stateMachineType);
     this.acknowledgeFindings();
     addWorkflowGuards(this, this.stateMachine);
   }
@@ -264,15 +264,16 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
     }));
   }
 
-  private checkSyncNeedsStandard(body: sfn.IChainable, type?: sfn.StateMachineType): void {
+  private checkSyncNeedsStandard(type?: sfn.StateMachineType): void {
     if (type !== sfn.StateMachineType.EXPRESS) { return; }
-    const sync = submitJobsOf(body).filter((task) => task.integrationPattern === sfn.IntegrationPattern.RUN_JOB);
+    const sync = syncBatchStates(this.stateMachine);
     if (sync.length > 0) {
       throw new BatchValidationError('`stateMachineType` must be STANDARD for tasks that wait for their job (.sync), got EXPRESS with '
-        + `${sync.map((task) => task.node.path).join(', ')}: Step Functions runs .sync integrations only in Standard workflows. `
+        + `${sync.join(', ')}: Step Functions runs .sync integrations only in Standard workflows. `
         + 'Use STANDARD, or integrationPattern REQUEST_RESPONSE on these tasks.');
     }
   }
+
 
   /**
    * aws-cdk-lib makes the state machine depend on its role, which its `RoleArn` already does;

@@ -209,11 +209,19 @@ describe('errors', () => {
     ['notification without failure handling', (j: BatchJob) => ({ job: j, createNotificationTopic: true, handleFailures: false }),
       '`handleFailures: false` cannot be used with a notification topic: failures are notified by the failure handling'],
     ['Express with .sync', (j: BatchJob) => ({ job: j, stateMachineType: sfn.StateMachineType.EXPRESS }),
-      '`stateMachineType` must be STANDARD for tasks that wait for their job (.sync), got EXPRESS with Default/Workflow/SubmitJob: '
+      '`stateMachineType` must be STANDARD for tasks that wait for their job (.sync), got EXPRESS with SubmitJob: '
       + 'Step Functions runs .sync integrations only in Standard workflows. Use STANDARD, or integrationPattern REQUEST_RESPONSE on these tasks.'],
   ])('%s', (_, makeProps, message) => {
     const { stack, job } = setUp();
     expect(() => new BatchWorkflow(stack, 'Workflow', makeProps(job, stack) as BatchWorkflowProps)).toThrow(message);
+  });
+
+  test('Express with a .sync task inside a Map state fails too', () => {
+    const { stack, environment, job } = setUp();
+    const map = new sfn.Map(stack, 'Each', { itemsPath: '$.items' });
+    map.itemProcessor(new SubmitJob(stack, 'Inner', { jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: 'inner' }));
+    expect(() => new BatchWorkflow(stack, 'Workflow', { definition: map, stateMachineType: sfn.StateMachineType.EXPRESS }))
+      .toThrow(/got EXPRESS with Inner: Step Functions runs .sync integrations only in Standard workflows/);
   });
 
   test('Express with request-response tasks is fine', () => {

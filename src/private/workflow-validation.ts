@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { BatchValidationError } from './errors';
 import type { BatchWorkflowProps } from '../batch-workflow';
@@ -34,4 +35,33 @@ export function validateWorkflowProps(props: BatchWorkflowProps): void {
 export function submitJobsOf(chain: sfn.IChainable): SubmitJob[] {
   return sfn.State.findReachableStates(chain.startState, { includeErrorHandlers: true })
     .filter((state): state is SubmitJob => state instanceof SubmitJob);
+}
+
+/**
+ * The names of the states, nested ones included, that run a Batch job and wait for it (`.sync`),
+ * read from the state machine's rendered definition.
+ */
+export function syncBatchStates(stateMachine: sfn.StateMachine): string[] {
+  const resource = stateMachine.node.defaultChild as sfn.CfnStateMachine;
+  const definition = JSON.parse(joinedText(Stack.of(stateMachine).resolve(resource.definitionString)));
+  const found: string[] = [];
+  const visit = (graph: any) => {
+    for (const [name, state] of Object.entries<any>(graph?.States ?? {})) {
+      if (typeof state.Resource === 'string' && state.Resource.endsWith(':states:::batch:submitJob.sync')) { found.push(name); }
+      for (const branch of state.Branches ?? []) { visit(branch); }
+      visit(state.ItemProcessor ?? state.Iterator);
+    }
+  };
+  visit(definition);
+  return found;
+}
+
+/** A rendered `Fn::Join` as text, with every value known only at deploy time written `X`. */
+function joinedText(value: any): string {
+  if (typeof value === 'string') { return value; }
+  if (value?.['Fn::Join'] !== undefined) {
+    const [separator, parts] = value['Fn::Join'];
+    return parts.map(joinedText).join(separator);
+  }
+  return 'X';
 }
