@@ -80,7 +80,7 @@ describe('defaults', () => {
         'Parameters.$': '$.parameters',
       },
       ResultSelector: COMPACT,
-      Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.error', Next: 'ParseJobFailure' }],
+      Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.error', Next: 'IsBatchJobFailure' }],
     });
   });
 
@@ -114,9 +114,21 @@ describe('failure handling', () => {
   test('parses the failed job, summarizes it, notifies, and fails the execution with the summary', () => {
     const { stack, template } = workflow({ createNotificationTopic: true });
     const states = stateMachineDefinition(stack, { 'AWS::Region': 'eu-west-1' }).States;
-    const logGroup = template.findResources('AWS::Logs::LogGroup');
-    expect(Object.keys(logGroup).length).toBeGreaterThan(0);
 
+    expect(states.IsBatchJobFailure).toEqual({
+      Type: 'Choice',
+      Choices: [{
+        And: [{ Variable: '$.error.Cause', IsPresent: true }, { Variable: '$.error.Cause', StringMatches: '{*"JobId"*' }],
+        Next: 'ParseJobFailure',
+      }],
+      Default: 'SummarizeOtherFailure',
+    });
+    expect(states.SummarizeOtherFailure).toEqual({
+      Type: 'Pass',
+      Parameters: { 'Error.$': '$.error.Error', 'Cause.$': '$.error.Cause' },
+      ResultPath: '$.summary',
+      Next: 'NotifyJobFailure',
+    });
     expect(states.ParseJobFailure).toEqual({
       Type: 'Pass',
       Parameters: { 'Error.$': '$.error.Error', 'job.$': 'States.StringToJson($.error.Cause)' },
@@ -141,8 +153,10 @@ describe('failure handling', () => {
     });
     expect(states.HasLogStream.Choices).toEqual([{ Variable: '$.job.Container.LogStreamName', IsPresent: true, Next: 'AddLogStream' }]);
     expect(states.AddLogStream.Parameters['LogStreamName.$']).toEqual('$.job.Container.LogStreamName');
-    expect(states.AddLogStream.Parameters['LogsUrl.$']).toMatch(
-      /^States.Format\('https:\/\/eu-west-1.console.aws.amazon.com\/cloudwatch\/home\?region=eu-west-1#logEventViewer:group=.+;stream=\{\}', \$.job.Container.LogStreamName\)$/);
+    const [jobLogGroup] = Object.keys(template.findResources('AWS::Logs::LogGroup')).filter((id) => id.startsWith('EnvJobLogGroup'));
+    expect(states.AddLogStream.Parameters['LogsUrl.$']).toEqual(
+      "States.Format('https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1"
+      + `#logEventViewer:group={{Ref:${jobLogGroup}}};stream={}', $.job.Container.LogStreamName)`);
     expect(states.NotifyJobFailure).toEqual({
       Type: 'Task',
       Resource: 'arn:aws:states:::sns:publish',
@@ -190,7 +204,7 @@ describe('failure handling', () => {
     expect(definition.States.Run).toEqual(expect.objectContaining({
       Type: 'Parallel',
       OutputPath: '$[0]',
-      Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.error', Next: 'ParseJobFailure' }],
+      Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.error', Next: 'IsBatchJobFailure' }],
     }));
     const branch = definition.States.Run.Branches[0].States;
     expect(branch.First.ResultSelector).toEqual(COMPACT);

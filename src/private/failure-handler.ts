@@ -18,7 +18,7 @@ export interface FailureHandlerProps {
 /**
  * The states that run when a Batch job fails: they parse the job in the error's `Cause` (a JSON
  * string), summarize it, publish the summary when a topic is given, and fail the execution with
- * the summary as its cause.
+ * the summary as its cause. Another state's failure is summarized by its error and cause.
  *
  * The input is the failed state's input with the error at `$.error` (`Error`, `Cause`). Optional
  * fields of the job are added only when present, since a JSONPath to a missing field fails.
@@ -26,6 +26,7 @@ export interface FailureHandlerProps {
 export class FailureHandler extends Construct {
   /** The first state of the handler. */
   public readonly startState: sfn.State;
+
 
   constructor(scope: Construct, id: string, props: FailureHandlerProps) {
     super(scope, id);
@@ -35,15 +36,15 @@ export class FailureHandler extends Construct {
       causePath: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.summary')),
     });
 
-    let next: sfn.IChainable = fail;
-    if (props.topic) {
-      next = new tasks.SnsPublish(this, 'NotifyJobFailure', {
+    const notifyAndFail: sfn.IChainable = props.topic
+      ? new tasks.SnsPublish(this, 'NotifyJobFailure', {
         topic: props.topic,
         subject: 'AWS Batch job failed',
         message: sfn.TaskInput.fromJsonPathAt('$.summary'),
         resultPath: sfn.JsonPath.DISCARD,
-      }).next(fail);
-    }
+      }).next(fail)
+      : fail;
+    let next = notifyAndFail;
 
     next = this.addIfPresent('LogStream', '$.job.Container.LogStreamName', new sfn.Pass(this, 'AddLogStream', {
       parameters: {
@@ -76,7 +77,19 @@ export class FailureHandler extends Construct {
       },
     });
     parse.next(summarize).next(next);
-    this.startState = parse;
+
+    // Any other failure of the chain (a Lambda function, say) has a cause that is no Batch job.
+    const other = new sfn.Pass(this, 'SummarizeOtherFailure', {
+      parameters: { 'Error.$': '$.error.Error', 'Cause.$': '$.error.Cause' },
+      resultPath: '$.summary',
+    });
+    other.next(notifyAndFail);
+    this.startState = new sfn.Choice(this, 'IsBatchJobFailure')
+      .when(sfn.Condition.and(
+        sfn.Condition.isPresent('$.error.Cause'),
+        sfn.Condition.stringMatches('$.error.Cause', '{*"JobId"*'),
+      ), parse)
+      .otherwise(other);
   }
 
   private addIfPresent(name: string, path: string, add: sfn.Pass, next: sfn.IChainable): sfn.IChainable {

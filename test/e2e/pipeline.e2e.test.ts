@@ -159,7 +159,7 @@ describeWithLocalAws('pipeline example and workflow shapes on local-aws', () => 
       expect(sent.map((s) => [s.subject, JSON.parse(s.message)])).toEqual([['AWS Batch job failed', summary]]);
 
       const entered = statesEntered(result.events);
-      expect(entered.slice(0, 3)).toEqual(['Run', 'PreprocessStep', 'ParseJobFailure']);
+      expect(entered.slice(0, 4)).toEqual(['Run', 'PreprocessStep', 'IsBatchJobFailure', 'ParseJobFailure']);
       expect(entered).not.toContain('TrainShards');
       expect(entered.slice(-2)).toEqual(['NotifyJobFailure', 'JobFailed']);
     });

@@ -118,6 +118,7 @@ describeWithLocalAws('single-job example on local-aws', () => {
 
       expect(statesEntered(result.events)).toEqual([
         'SubmitJob',
+        'IsBatchJobFailure',
         'ParseJobFailure',
         'SummarizeJobFailure',
         'HasStatusReason',
