@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Capacity, Platform } from './capacity';
 import { validateEnvironmentProps } from './private/environment-validation';
+import { BatchValidationError } from './private/errors';
 
 /**
  * Props of a `BatchEnvironment`. Each resource can be given, or created from options; not both.
@@ -166,6 +167,8 @@ export class BatchEnvironment extends Construct {
    */
   public readonly jobDefinitionNamePrefix: string;
 
+  private readonly jobDefinitionNames = new Map<string, string>();
+
   /**
    * @param scope the scope of the environment
    * @param id the id of the environment, unique in its scope
@@ -230,6 +233,21 @@ export class BatchEnvironment extends Construct {
         }))
         : undefined,
     });
+  }
+
+  /**
+   * Records the name of a job's definition; two jobs of one environment may not share one, or
+   * each would become a revision of the other's definition.
+   *
+   * @internal
+   */
+  public _claimJobDefinitionName(name: string, job: Construct): void {
+    const other = this.jobDefinitionNames.get(name);
+    if (other !== undefined) {
+      throw new BatchValidationError(`\`jobDefinitionName\` must be unique among the jobs of ${this.node.path}, got "${name}" `
+        + `for ${job.node.path}, already the name of ${other}'s job definition: give the job another id or jobDefinitionName`);
+    }
+    this.jobDefinitionNames.set(name, job.node.path);
   }
 
   private createVpc(natGateways: number): ec2.IVpc {

@@ -11,6 +11,9 @@ import { logStreamPrefix, validateJobProps } from './private/job-validation';
 import { JOB_DEFINITION_NAME_MAX_LENGTH } from './private/limits';
 import { grantByNamePattern } from './private/permission-scope';
 
+/** The status reason of a job whose Fargate Spot task was interrupted (ECS's stopped reason). */
+const FARGATE_SPOT_INTERRUPTED = 'Your Spot Task was interrupted*';
+
 /**
  * Props of a `BatchJob`.
  */
@@ -120,7 +123,8 @@ export interface BatchJobProps {
   /**
    * When to retry a failed attempt (at most 5). Strategies are matched in order.
    *
-   * @default - retry when a Spot instance is reclaimed (`Host EC2*`), exit on any other reason (`*`)
+   * @default - retry when a Spot instance is reclaimed (EC2: `Host EC2*`; Fargate: `Your Spot Task was interrupted*`),
+   * exit on any other reason (`*`)
    * @see https://docs.aws.amazon.com/batch/latest/userguide/job_retries.html
    */
   readonly retryStrategies?: batch.RetryStrategy[];
@@ -183,6 +187,7 @@ export class BatchJob extends Construct implements iam.IGrantable {
     this.environment = env;
     this.jobDefinitionName = props.jobDefinitionName
       ?? `${env.jobDefinitionNamePrefix}${logStreamPrefix(id)}`.slice(0, JOB_DEFINITION_NAME_MAX_LENGTH);
+    env._claimJobDefinitionName(this.jobDefinitionName, this);
     this.platform = props.platform ?? env.platform;
     validateJobProps(props, this.platform);
 
@@ -214,6 +219,7 @@ export class BatchJob extends Construct implements iam.IGrantable {
       retryAttempts: props.attempts ?? 3,
       retryStrategies: props.retryStrategies ?? [
         batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.SPOT_INSTANCE_RECLAIMED),
+        batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.custom({ onStatusReason: FARGATE_SPOT_INTERRUPTED })),
         batch.RetryStrategy.of(batch.Action.EXIT, batch.Reason.custom({ onReason: '*' })),
       ],
       timeout: props.timeout ?? Duration.hours(1),

@@ -2,6 +2,7 @@ import { Arn, ArnFormat, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import { IConstruct } from 'constructs';
 import { invalid } from './private/errors';
+import { JOB_DEFINITION_NAME_AND_REVISION_PATTERN, JOB_QUEUE_NAME_PATTERN } from './private/limits';
 import { namePatternOf } from './private/permission-scope';
 import { dynamicValue, DynamicValue } from './private/state-input';
 
@@ -41,7 +42,7 @@ export abstract class JobQueueTarget {
    * A job queue by name, such as `SecondaryQueue`, in the stack's account and region.
    */
   public static fromName(jobQueueName: string): JobQueueTarget {
-    if (!Token.isUnresolved(jobQueueName) && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(jobQueueName)) {
+    if (!Token.isUnresolved(jobQueueName) && !JOB_QUEUE_NAME_PATTERN.test(jobQueueName)) {
       invalid('jobQueue', 'must be a job queue name of 1 to 128 letters, numbers, hyphens and underscores', JSON.stringify(jobQueueName));
     }
     return new StaticJobQueue(jobQueueName, (scope) => queueArn(scope, jobQueueName));
@@ -97,7 +98,7 @@ export abstract class JobDefinitionTarget {
    * `preprocessing:3`, in the stack's account and region.
    */
   public static fromName(jobDefinitionName: string): JobDefinitionTarget {
-    if (!Token.isUnresolved(jobDefinitionName) && !/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}(:[1-9][0-9]*)?$/.test(jobDefinitionName)) {
+    if (!Token.isUnresolved(jobDefinitionName) && !JOB_DEFINITION_NAME_AND_REVISION_PATTERN.test(jobDefinitionName)) {
       invalid('jobDefinition', 'must be a job definition name of 1 to 128 letters, numbers, hyphens and underscores, optionally followed by `:REVISION`', JSON.stringify(jobDefinitionName));
     }
     return new StaticJobDefinition(jobDefinitionName, (scope) => definitionArn(scope, withoutRevision(jobDefinitionName)));

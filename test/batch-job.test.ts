@@ -10,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { Construct } from 'constructs';
 import { BatchEnvironment } from '../src/batch-environment';
 import { BatchJob, BatchJobProps } from '../src/batch-job';
 import { Capacity, Platform } from '../src/capacity';
@@ -42,6 +43,7 @@ describe('defaults', () => {
         Attempts: 3,
         EvaluateOnExit: [
           { Action: 'RETRY', OnStatusReason: 'Host EC2*' },
+          { Action: 'RETRY', OnStatusReason: 'Your Spot Task was interrupted*' },
           { Action: 'EXIT', OnReason: '*' },
         ],
       },
@@ -255,4 +257,14 @@ describe('cdk-nag AwsSolutions', () => {
       `${policy} Nag/Env/Ec2Spot/InstanceProfileRole/Resource`,
     ]);
   });
+});
+
+test('two jobs of one environment may not share a job definition name', () => {
+  const stack = new Stack();
+  const environment = new BatchEnvironment(stack, 'Env');
+  const image = ecs.ContainerImage.fromRegistry('busybox');
+  new BatchJob(new Construct(stack, 'A'), 'Job', { environment, image });
+  expect(() => new BatchJob(new Construct(stack, 'B'), 'Job', { environment, image })).toThrow(
+    `\`jobDefinitionName\` must be unique among the jobs of Default/Env, got "${environment.jobDefinitionNamePrefix}Job" for Default/B/Job, `
+    + 'already the name of Default/A/Job\'s job definition: give the job another id or jobDefinitionName');
 });

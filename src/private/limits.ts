@@ -49,6 +49,10 @@ export const SPOT_BID_PERCENTAGE_MAX = 100;
 export const JOB_DEFINITION_NAME_MAX_LENGTH = 128;
 /** Job definition names: letters, numbers, hyphens and underscores. */
 export const JOB_DEFINITION_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+/** A job definition name, optionally with `:REVISION`, as SubmitJob takes it. */
+export const JOB_DEFINITION_NAME_AND_REVISION_PATTERN = /^[A-Za-z0-9_-]{1,128}(:[1-9][0-9]*)?$/;
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_CreateJobQueue.html#Batch-CreateJobQueue-request-jobQueueName
+export const JOB_QUEUE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 // https://docs.aws.amazon.com/batch/latest/APIReference/API_ResourceRequirement.html (VCPU on Fargate)
 export const FARGATE_VCPU_VALUES = [0.25, 0.5, 1, 2, 4, 8, 16];
 // One NAT gateway per Availability Zone of the VPC the environment creates (2 AZs).
