@@ -8,11 +8,12 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { BatchJob } from './batch-job';
 import { ContainerOverrides } from './container-overrides';
+import { JobOutput } from './job-output';
 import { BatchValidationError } from './private/errors';
 import { FailureHandler } from './private/failure-handler';
 import { addWorkflowGuards } from './private/guards';
 import { submitJobsOf, syncBatchStates, validateWorkflowProps } from './private/workflow-validation';
-import { JobOutput, SubmitJob } from './submit-job';
+import { SubmitJob } from './submit-job';
 
 /**
  * Props of a `BatchWorkflow`: either one job (`job`) or a definition of your own (`definition`).
@@ -220,7 +221,7 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
     return this.stateMachine.grantRead(grantee);
   }
 
-  /** Grants the right to stop executions. */
+  /** Grants the given actions (such as `states:StopExecution`) on the executions of the state machine. */
   public grantExecution(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
     return this.stateMachine.grantExecution(grantee, ...actions);
   }

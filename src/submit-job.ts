@@ -4,26 +4,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ContainerOverrides, EvaluateOnExit, JobDependency } from './container-overrides';
+import { JobOutput } from './job-output';
 import { JobDefinitionTarget, JobQueueTarget } from './job-reference';
 import { submitJobPolicies } from './private/submit-job-policies';
 import { checkQueryLanguage, renderCompactOutput, renderSubmitJobParameters } from './private/submit-job-render';
 import { validateSubmitJob } from './private/submit-job-validation';
-
-/**
- * What a SubmitJob task that waits for its job (`.sync`) outputs.
- */
-export enum JobOutput {
-  /**
-   * The whole job as `DescribeJobs` returns it. Large for array jobs and jobs with many
-   * attempts: a state's input and output may not exceed 256 KiB.
-   */
-  FULL = 'FULL',
-  /**
-   * The job ID, name, status, status reason, number of attempts and log stream name; for an
-   * array job, its ID, name, status, size and the status summary of its children.
-   */
-  COMPACT = 'COMPACT',
-}
 
 /**
  * What a SubmitJob task sends to AWS Batch.

@@ -197,7 +197,7 @@ describe('validation', () => {
     ['cpu not a Fargate value', { cpu: 3 }, /^`cpu` must be one of 0.25, 0.5, 1, 2, 4, 8, 16 on Fargate, got 3$/],
     ['cpu on EC2', { cpu: 0.5, platform: Platform.EC2 }, /^`cpu` must be an integer of at least 1, got 0.5$/],
     ['AWS_BATCH variables', { environmentVariables: { OK: '1', AWS_BATCH_JOB_ID: 'x' } },
-      /^`environmentVariables` must not have names starting with AWS_BATCH \(reserved by Batch\), got AWS_BATCH_JOB_ID$/],
+      /^`environmentVariables` must not have names starting with AWS_BATCH, which Batch reserves, got "AWS_BATCH_JOB_ID"$/],
     ['attempts too low', { attempts: 0 }, /^`attempts` must be an integer between 1 and 10, got 0$/],
     ['attempts too high', { attempts: 11 }, /^`attempts` must be an integer between 1 and 10, got 11$/],
     ['too many retry strategies', { retryStrategies: Array(6).fill(batch.RetryStrategy.of(batch.Action.EXIT, batch.Reason.NON_ZERO_EXIT_CODE)) },

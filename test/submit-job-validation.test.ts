@@ -1,4 +1,5 @@
 import { Duration, Size, Stack, Token } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { JobDefinitionTarget, JobQueueTarget, SubmitJob, SubmitJobProps } from '../src';
@@ -40,7 +41,7 @@ describe('validation at synth: one failing case per rule', () => {
     ['environment AWS_BATCH', { containerOverrides: { environment: { AWS_BATCH_JOB_ID: 'x' } } },
       '`containerOverrides.environment` must not have names starting with AWS_BATCH, which Batch reserves, got "AWS_BATCH_JOB_ID"'],
     ['tags over 50', { tags: Object.fromEntries(many(51).map((i) => [`k${i}`, 'v'])) }, '`tags` must have at most 50 entries, got 51 entries'],
-    ['tag key too long', { tags: { ['k'.repeat(129)]: 'v' } }, /^`tags key` must be 1 to 128 characters long, got "k+" \(129\)$/],
+    ['tag key too long', { tags: { ['k'.repeat(129)]: 'v' } }, /^`tags` keys must be 1 to 128 characters long, got "k+" \(129\)$/],
     ['tag key aws:', { tags: { 'aws:owner': 'v' } }, '`tags` must not have keys starting with aws:, which AWS reserves, got "aws:owner"'],
     ['tag value too long', { tags: { team: 'v'.repeat(257) } }, /^`tags\["team"\]` must be 0 to 256 characters long, got "v+" \(257\)$/],
     ['schedulingPriorityOverride over 9999', { schedulingPriorityOverride: 10_000 },
@@ -120,6 +121,17 @@ describe('job queue and job definition targets', () => {
   test('a name with a revision renders as given; the role may submit any revision', () => {
     const stack = new Stack();
     const task = new SubmitJob(stack, 'Task', { ...target, jobDefinitionTarget: JobDefinitionTarget.fromName('prep:3'), jobName: 'job' });
+    new sfn.StateMachine(stack, 'StateMachine', { definitionBody: sfn.DefinitionBody.fromChainable(task) });
     expect(stack.resolve(task.toStateJson()).Parameters.JobDefinition).toEqual('prep:3');
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: 'batch:SubmitJob',
+          Resource: Match.arrayWith([{
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':batch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':job-definition/prep:*']],
+          }]),
+        })]),
+      },
+    });
   });
 });

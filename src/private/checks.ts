@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { BatchValidationError, fmt, invalid } from './errors';
+import { RESERVED_ENV_PREFIX } from './limits';
 
 /**
  * Fails because two properties were given that cannot go together, naming both:
@@ -32,5 +33,26 @@ export function checkSeconds(property: string, value: Duration | undefined, min:
       ? `must be at least ${fmt(min)} seconds`
       : `must be between ${fmt(min)} and ${fmt(max)} seconds`;
     invalid(property, allowed, `${fmt(seconds)} seconds`);
+  }
+}
+
+/**
+ * Fails unless exactly one of two properties is given: `` Give only one of `a` and `b`, got both ``,
+ * or `` Give one of `a` (what a is) and `b` (what b is), got neither ``.
+ */
+export function exactlyOne(a: [name: string, what: string, value: unknown], b: [name: string, what: string, value: unknown]): void {
+  if (a[2] !== undefined && b[2] !== undefined) {
+    throw new BatchValidationError(`Give only one of \`${a[0]}\` and \`${b[0]}\`, got both`);
+  }
+  if (a[2] === undefined && b[2] === undefined) {
+    throw new BatchValidationError(`Give one of \`${a[0]}\` (${a[1]}) and \`${b[0]}\` (${b[1]}), got neither`);
+  }
+}
+
+/** Fails on environment variable names that Batch reserves (`AWS_BATCH...`), skipping tokens. */
+export function checkEnvironmentNames(property: string, environment: { [name: string]: string } | undefined): void {
+  const reserved = Object.keys(environment ?? {}).filter((name) => !Token.isUnresolved(name) && name.startsWith(RESERVED_ENV_PREFIX));
+  if (reserved.length > 0) {
+    invalid(property, `must not have names starting with ${RESERVED_ENV_PREFIX}, which Batch reserves`, reserved.map((n) => JSON.stringify(n)).join(', '));
   }
 }

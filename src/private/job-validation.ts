@@ -1,11 +1,11 @@
 import { Token } from 'aws-cdk-lib';
 import type { BatchJobProps } from '../batch-job';
 import { Platform } from '../capacity';
-import { checkMin, checkSeconds } from './checks';
+import { checkEnvironmentNames, checkMin, checkSeconds } from './checks';
 import { checkCount, checkLength, checkRange, invalid } from './errors';
 import {
   ATTEMPT_TIMEOUT_MIN_SECONDS, ATTEMPTS_MAX, ATTEMPTS_MIN, EVALUATE_ON_EXIT_MAX, FARGATE_VCPU_VALUES,
-  JOB_DEFINITION_NAME_MAX_LENGTH, JOB_DEFINITION_NAME_PATTERN, RESERVED_ENV_PREFIX,
+  JOB_DEFINITION_NAME_MAX_LENGTH, JOB_DEFINITION_NAME_PATTERN,
 } from './limits';
 
 /** Checks the props of a `BatchJob` before anything is created. */
@@ -15,11 +15,7 @@ export function validateJobProps(props: BatchJobProps, platform: Platform): void
     invalid('gpu', 'is only valid on EC2, since Fargate has no GPUs', `${props.gpu} on a Fargate job`);
   }
   checkMin('gpu', props.gpu, 1);
-  const reserved = Object.keys(props.environmentVariables ?? {})
-    .filter((name) => !Token.isUnresolved(name) && name.startsWith(RESERVED_ENV_PREFIX));
-  if (reserved.length > 0) {
-    invalid('environmentVariables', `must not have names starting with ${RESERVED_ENV_PREFIX} (reserved by Batch)`, reserved.join(', '));
-  }
+  checkEnvironmentNames('environmentVariables', props.environmentVariables);
   checkRange('attempts', props.attempts, ATTEMPTS_MIN, ATTEMPTS_MAX);
   checkCount('retryStrategies', props.retryStrategies, EVALUATE_ON_EXIT_MAX);
   checkSeconds('timeout', props.timeout, ATTEMPT_TIMEOUT_MIN_SECONDS);

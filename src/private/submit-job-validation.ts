@@ -1,6 +1,6 @@
 import { SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { checkSeconds } from './checks';
+import { checkEnvironmentNames, checkSeconds, exactlyOne } from './checks';
 import { BatchValidationError, checkCount, checkLength, checkRange, invalid } from './errors';
 import * as limits from './limits';
 import { isJsonata } from './state-input';
@@ -31,8 +31,9 @@ export function validateSubmitJob(props: SubmitJobProps): ValidatedSubmitJob {
     }
   }
 
-  exactlyOne('jobQueue', 'jobQueueTarget', props.jobQueue, props.jobQueueTarget);
-  exactlyOne('jobDefinition', 'jobDefinitionTarget', props.jobDefinition, props.jobDefinitionTarget);
+  const target = 'by name, by ARN, or from the state input';
+  exactlyOne(['jobQueue', 'a construct', props.jobQueue], ['jobQueueTarget', target, props.jobQueueTarget]);
+  exactlyOne(['jobDefinition', 'a construct', props.jobDefinition], ['jobDefinitionTarget', target, props.jobDefinitionTarget]);
 
   checkJobName(props.jobName);
   checkRange('arraySize', props.arraySize, limits.ARRAY_SIZE_MIN, limits.ARRAY_SIZE_MAX);
@@ -46,15 +47,6 @@ export function validateSubmitJob(props: SubmitJobProps): ValidatedSubmitJob {
 
   const tagged = props.tags !== undefined && (Token.isUnresolved(props.tags) || Object.keys(props.tags).length > 0);
   return { integrationPattern, tagging: tagged || props.propagateTags === true };
-}
-
-function exactlyOne(a: string, b: string, aValue: unknown, bValue: unknown): void {
-  if (aValue !== undefined && bValue !== undefined) {
-    throw new BatchValidationError(`Give only one of \`${a}\` and \`${b}\`, got both`);
-  }
-  if (aValue === undefined && bValue === undefined) {
-    throw new BatchValidationError(`Give one of \`${a}\` (a construct) and \`${b}\` (by name, by ARN, or from the state input), got neither`);
-  }
 }
 
 function checkJobName(jobName: string): void {
@@ -91,11 +83,7 @@ function checkContainerOverrides(overrides?: ContainerOverrides): void {
   if (overrides.memory !== undefined && !overrides.memory.isUnresolved()) {
     checkPositive('containerOverrides.memory', overrides.memory.toMebibytes({ rounding: SizeRoundingBehavior.NONE }), ' MiB');
   }
-  for (const name of Object.keys(overrides.environment ?? {})) {
-    if (!Token.isUnresolved(name) && name.startsWith(limits.RESERVED_ENV_PREFIX)) {
-      invalid('containerOverrides.environment', `must not have names starting with ${limits.RESERVED_ENV_PREFIX}, which Batch reserves`, JSON.stringify(name));
-    }
-  }
+  checkEnvironmentNames('containerOverrides.environment', overrides.environment);
 }
 
 function checkPositive(property: string, value: number | undefined, unit = ''): void {
@@ -109,7 +97,9 @@ function checkTags(tags?: { [key: string]: string }): void {
   checkCount('tags', keys, limits.TAGS_MAX);
   for (const key of keys) {
     if (Token.isUnresolved(key)) { continue; }
-    checkLength('tags key', key, 1, limits.TAG_KEY_MAX_LENGTH);
+    if (key.length < 1 || key.length > limits.TAG_KEY_MAX_LENGTH) {
+      invalid('tags', `keys must be 1 to ${limits.TAG_KEY_MAX_LENGTH} characters long`, `${JSON.stringify(key)} (${key.length})`);
+    }
     if (key.toLowerCase().startsWith(limits.TAG_RESERVED_PREFIX)) {
       invalid('tags', `must not have keys starting with ${limits.TAG_RESERVED_PREFIX}, which AWS reserves`, JSON.stringify(key));
     }

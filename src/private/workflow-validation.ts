@@ -1,17 +1,13 @@
 import { Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { exactlyOne } from './checks';
 import { BatchValidationError } from './errors';
 import type { BatchWorkflowProps } from '../batch-workflow';
 import { SubmitJob } from '../submit-job';
 
 /** Checks the props of a BatchWorkflow that decide its shape. */
 export function validateWorkflowProps(props: BatchWorkflowProps): void {
-  if (props.definition !== undefined && props.job !== undefined) {
-    throw new BatchValidationError('Give only one of `definition` and `job`, got both');
-  }
-  if (props.definition === undefined && props.job === undefined) {
-    throw new BatchValidationError('Give one of `definition` (states of your own) and `job` (one job), got neither');
-  }
+  exactlyOne(['definition', 'states of your own', props.definition], ['job', 'one job', props.job]);
   if (props.definition !== undefined) {
     const oneJobProps = { jobName: props.jobName, jobParameters: props.jobParameters, containerOverrides: props.containerOverrides };
     const given = Object.entries(oneJobProps).find(([, value]) => value !== undefined);
