@@ -262,7 +262,6 @@ describe('cdk-nag AwsSolutions', () => {
 test('two jobs of one environment may not share a job definition name', () => {
   const stack = new Stack();
   const environment = new BatchEnvironment(stack, 'Env');
-  const image = ecs.ContainerImage.fromRegistry('busybox');
   new BatchJob(new Construct(stack, 'A'), 'Job', { environment, image });
   expect(() => new BatchJob(new Construct(stack, 'B'), 'Job', { environment, image })).toThrow(
     `\`jobDefinitionName\` must be unique among the jobs of Default/Env, got "${environment.jobDefinitionNamePrefix}Job" for Default/B/Job, `
