@@ -8,8 +8,10 @@ export enum JobOutput {
    */
   FULL = 'FULL',
   /**
-   * The job ID, name, status, status reason, number of attempts and log stream name; for an
-   * array job, its ID, name, status, size and the status summary of its children.
+   * The job ID, name and status; and the status reason, number of attempts and log stream name
+   * when the job definition is a container that logs with `awslogs` (a `BatchJob`, say) or the
+   * state uses JSONata. For an array job: its ID, name, status, size and the status summary of
+   * its children.
    */
   COMPACT = 'COMPACT',
 }

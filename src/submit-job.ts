@@ -7,7 +7,7 @@ import { ContainerOverrides, EvaluateOnExit, JobDependency } from './container-o
 import { JobOutput } from './job-output';
 import { JobDefinitionTarget, JobQueueTarget } from './job-reference';
 import { submitJobPolicies } from './private/submit-job-policies';
-import { checkQueryLanguage, renderCompactOutput, renderSubmitJobParameters } from './private/submit-job-render';
+import { checkQueryLanguage, logsWithAwsLogs, renderCompactOutput, renderSubmitJobParameters } from './private/submit-job-render';
 import { validateSubmitJob } from './private/submit-job-validation';
 
 /**
@@ -259,7 +259,10 @@ export class SubmitJob extends sfn.TaskStateBase {
     if (this.props.output === undefined && (this.props.resultSelector !== undefined || this.props.outputs !== undefined)) { return {}; }
     const output = this.props.output ?? this.defaultOutput;
     if (output === JobOutput.FULL || this.integrationPattern !== sfn.IntegrationPattern.RUN_JOB) { return {}; }
-    return renderCompactOutput(queryLanguage, this.props.arraySize !== undefined);
+    return renderCompactOutput(queryLanguage, {
+      arrayJob: this.props.arraySize !== undefined,
+      awsLogs: logsWithAwsLogs(this.props.jobDefinition),
+    });
   }
 
   private resourceArn(): string {

@@ -2,7 +2,7 @@ import { Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { JobDefinitionTarget, JobDependencyType, JobQueueTarget, SubmitJob } from '../src';
+import { JobDefinitionTarget, JobDependencyType, JobOutput, JobQueueTarget, SubmitJob } from '../src';
 import * as seed from './fixtures/connect-batch-seed.json';
 import { stateMachineDefinition } from './util';
 
@@ -202,6 +202,29 @@ describe('rendering', () => {
     expect(stack.resolve(task.toStateJson()).Parameters.ContainerOverrides.ResourceRequirements).toEqual([
       { Type: 'VCPU', Value: { Ref: 'Cpu' } },
     ]);
+  });
+
+  test('compact output: only the fields every finished job has, unless the definition logs with awslogs', () => {
+    const stack = new Stack();
+    const imported = new SubmitJob(stack, 'Imported', { ...seedTarget, jobName: 'job', output: JobOutput.COMPACT });
+    const array = new SubmitJob(stack, 'Array', { ...seedTarget, jobName: 'job', arraySize: 4, output: JobOutput.COMPACT });
+    const jsonata = SubmitJob.jsonata(stack, 'Jsonata', { ...seedTarget, jobName: 'job', output: JobOutput.COMPACT });
+    const requestResponse = new SubmitJob(stack, 'Fire', {
+      ...seedTarget, jobName: 'job', output: JobOutput.COMPACT, integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE,
+    });
+
+    expect(stack.resolve(imported.toStateJson()).ResultSelector).toEqual({ 'JobId.$': '$.JobId', 'JobName.$': '$.JobName', 'Status.$': '$.Status' });
+    expect(stack.resolve(array.toStateJson()).ResultSelector).toEqual({
+      'JobId.$': '$.JobId',
+      'JobName.$': '$.JobName',
+      'Status.$': '$.Status',
+      'ArraySize.$': '$.ArrayProperties.Size',
+      'StatusSummary.$': '$.ArrayProperties.StatusSummary',
+    });
+    expect(stack.resolve(jsonata.toStateJson()).Output).toEqual("{% { 'JobId': $states.result.JobId, 'JobName': $states.result.JobName, "
+      + "'Status': $states.result.Status, 'StatusReason': $states.result.StatusReason, 'Attempts': $count($states.result.Attempts), "
+      + "'LogStreamName': $states.result.Container.LogStreamName } %}");
+    expect(stack.resolve(requestResponse.toStateJson()).ResultSelector).toBeUndefined();
   });
 
   test('a state machine whose top-level query language is JSONata renders Arguments', () => {

@@ -1,4 +1,5 @@
 import { IResolvable, IResolveContext, Token, Tokenization } from 'aws-cdk-lib';
+import * as batch from 'aws-cdk-lib/aws-batch';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { BatchValidationError } from './errors';
 import { isJsonata } from './state-input';
@@ -110,27 +111,39 @@ function jsonataStrings(value: unknown): string[] {
   return [];
 }
 
-/** The compact output of a finished job: a `ResultSelector` in JSONPath, `Output` in JSONata. */
-export function renderCompactOutput(queryLanguage: sfn.QueryLanguage, arrayJob: boolean): { [key: string]: any } {
+/**
+ * The compact output of a finished job: a `ResultSelector` in JSONPath, `Output` in JSONata.
+ *
+ * A JSONPath to a missing field fails the state, so in JSONPath the status reason and log stream
+ * are read only when the job is known to have them: a container job that logs with `awslogs`.
+ * JSONata leaves a missing field out.
+ */
+export function renderCompactOutput(queryLanguage: sfn.QueryLanguage, job: { arrayJob: boolean; awsLogs: boolean }): { [key: string]: any } {
   // [output field, path in the DescribeJobs job, JSONata expression]
-  const fields: Array<[string, string, string]> = arrayJob
-    ? [
-      ['JobId', '$.JobId', '$states.result.JobId'],
-      ['JobName', '$.JobName', '$states.result.JobName'],
-      ['Status', '$.Status', '$states.result.Status'],
+  const fields: Array<[string, string, string]> = [
+    ['JobId', '$.JobId', '$states.result.JobId'],
+    ['JobName', '$.JobName', '$states.result.JobName'],
+    ['Status', '$.Status', '$states.result.Status'],
+  ];
+  if (job.arrayJob) {
+    fields.push(
       ['ArraySize', '$.ArrayProperties.Size', '$states.result.ArrayProperties.Size'],
       ['StatusSummary', '$.ArrayProperties.StatusSummary', '$states.result.ArrayProperties.StatusSummary'],
-    ]
-    : [
-      ['JobId', '$.JobId', '$states.result.JobId'],
-      ['JobName', '$.JobName', '$states.result.JobName'],
-      ['Status', '$.Status', '$states.result.Status'],
+    );
+  } else if (job.awsLogs || queryLanguage === sfn.QueryLanguage.JSONATA) {
+    fields.push(
       ['StatusReason', '$.StatusReason', '$states.result.StatusReason'],
       ['Attempts', 'States.ArrayLength($.Attempts)', '$count($states.result.Attempts)'],
       ['LogStreamName', '$.Container.LogStreamName', '$states.result.Container.LogStreamName'],
-    ];
+    );
+  }
   if (queryLanguage === sfn.QueryLanguage.JSONATA) {
     return { Output: `{% { ${fields.map(([name, , expression]) => `'${name}': ${expression}`).join(', ')} } %}` };
   }
   return { ResultSelector: Object.fromEntries(fields.map(([name, path]) => [`${name}.$`, path])) };
+}
+
+/** Whether a job definition runs a container that logs with the awslogs driver. */
+export function logsWithAwsLogs(jobDefinition?: batch.IJobDefinition): boolean {
+  return jobDefinition instanceof batch.EcsJobDefinition && jobDefinition.container.logDriverConfig?.logDriver === 'awslogs';
 }
