@@ -48,7 +48,7 @@ export function renderMarkdown(report: Report): string {
     `- Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${mb(os.totalmem())} MiB memory, ${os.platform()} ${os.release()}`,
     `- Node.js ${process.version}, aws-cdk-lib ${cdkVersion()}`,
     `- Date: ${new Date().toISOString()}`,
-    `- ${report.runs} runs of each topology per N, alternating ours and hand-wired, after one warm-up run of each at N = 10`,
+    `- ${report.runs} runs of each topology per N (three times as many for N ≤ 10), alternating the topologies, after one warm-up run of each at N = 10`,
     `- Wall time of the whole bench, ts-node compilation included: ${report.wallSeconds.toFixed(0)} s`,
     `- 1-minute load average at start and end: ${report.load.map((l) => l.toFixed(1)).join(' and ')}${Math.max(...report.load) > cpus.length
       ? ': other processes shared the cores, so the times are noisy; the ratio, from alternating runs, holds better' : ''}`,

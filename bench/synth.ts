@@ -16,6 +16,8 @@ import { handWired, handWiredSecure, ours } from './topologies';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1,10,50,100,200').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** Small workflows synthesize in tens of milliseconds, where noise weighs most: run them more. */
+const runsAt = (jobs: number) => (jobs <= 10 ? RUNS * 3 : RUNS);
 
 function main(): void {
   const loadAtStart = os.loadavg()[0];
@@ -29,7 +31,7 @@ function main(): void {
     const a: RunResult[] = [];
     const b: RunResult[] = [];
     const c: RunResult[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < runsAt(jobs); i++) {
       a.push(run(ours, jobs));
       b.push(run(handWired, jobs));
       c.push(run(handWiredSecure, jobs));
