@@ -171,6 +171,37 @@ function perJob(rows: Row[]): string[] {
     ...measures.map(([name, f, format]) => `| ${name} | ${format(f('ours'))} | ${format(f('handWired'))} |`),
     ...growing.map((t) => `| \`${t}\` | ${typeSlope('ours', t).toFixed(2)} | ${typeSlope('handWired', t).toFixed(2)} |`),
     '',
+    ...limitsReached(first, last, dn),
+  ];
+}
+
+/**
+ * The largest N within each per-stack limit, extrapolated from the fixed cost (at the smallest N)
+ * and the cost of one more job, both measured.
+ */
+function limitsReached(first: Row, last: Row, dn: number): string[] {
+  const largest = (s: 'ours' | 'handWired', pick: (f: Figures) => number, limit: number) => {
+    const perJobCost = (pick(last[s].figures) - pick(first[s].figures)) / dn;
+    const fixed = pick(first[s].figures) - perJobCost * first.jobs;
+    return perJobCost > 0 ? n(Math.floor((limit - fixed) / perJobCost)) : 'no limit';
+  };
+  const limits: Array<[string, (f: Figures) => number, number]> = [
+    ['500 resources per stack (CloudFormation)', (f) => f.resources, 500],
+    ['1 MB template (CloudFormation, uploaded through S3)', (f) => f.templateBytes, 1_048_576],
+    ['1 MB state machine definition (Step Functions)', (f) => f.definitionBytes, 1_048_576],
+  ];
+  return [
+    '## Where the limits lie',
+    '',
+    '| limit | largest N, ours | largest N, hand-wired |',
+    '| --- | ---: | ---: |',
+    ...limits.map(([name, pick, limit]) => `| ${name} | ${largest('ours', pick, limit)} | ${largest('handWired', pick, limit)} |`),
+    '',
+    'Extrapolated from the measured fixed cost and the cost of one more job. The 500-resource limit comes first: each job',
+    'adds its job definition and its job role. Past it, `BatchWorkflow` fails `cdk synth` naming the limit; put jobs in',
+    'another stack (or a nested stack), or give jobs a shared `jobRole`. The state machine role policy does not grow with',
+    'the number of jobs of a `BatchEnvironment` (one `job-definition/PREFIX*` statement), so IAM limits are not reached.',
+    '',
   ];
 }
 
