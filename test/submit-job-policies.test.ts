@@ -18,18 +18,22 @@ const WAIT_STATEMENTS = [
   { Effect: 'Allow', Action: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'], Resource: EVENTS_RULE },
 ];
 
-function machineStatements(options: Partial<SubmitJobOptions> & Partial<sfn.TaskStateBaseProps>) {
+/** The statements of the state machine role's policy, for a state machine of the task `build` makes. */
+function statementsOf(build: (stack: Stack) => sfn.IChainable) {
   const stack = new Stack(undefined, 'Stack', { env });
-  const task = new SubmitJob(stack, 'Task', {
+  new sfn.StateMachine(stack, 'StateMachine', { definitionBody: sfn.DefinitionBody.fromChainable(build(stack)) });
+  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+  const [policy] = Object.values(policies);
+  return { stack, statements: policy.Properties.PolicyDocument.Statement as any[] };
+}
+
+function machineStatements(options: Partial<SubmitJobOptions> & Partial<sfn.TaskStateBaseProps>) {
+  return statementsOf((stack) => new SubmitJob(stack, 'Task', {
     jobQueueTarget: JobQueueTarget.fromName('SecondaryQueue'),
     jobDefinitionTarget: JobDefinitionTarget.fromName('preprocessing'),
     jobName: 'job',
     ...options,
-  });
-  new sfn.StateMachine(stack, 'StateMachine', { definitionBody: sfn.DefinitionBody.fromChainable(task) });
-  const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
-  const [policy] = Object.values(policies);
-  return { stack, statements: policy.Properties.PolicyDocument.Statement as any[] };
+  }));
 }
 
 describe('least-privilege IAM', () => {
@@ -80,24 +84,19 @@ describe('least-privilege IAM', () => {
   });
 
   test('constructs: the queue ARN and every revision of the definition', () => {
-    const stack = new Stack(undefined, 'Stack', { env });
-    const jobQueue = batch.JobQueue.fromJobQueueArn(stack, 'Queue', 'arn:aws:batch:us-east-1:111122223333:job-queue/Main');
-    const jobDefinition = batch.EcsJobDefinition.fromJobDefinitionArn(stack, 'Definition',
-      'arn:aws:batch:us-east-1:111122223333:job-definition/prep:3');
-    const task = new SubmitJob(stack, 'Task', { jobQueue, jobDefinition, jobName: 'job' });
-    new sfn.StateMachine(stack, 'StateMachine', { definitionBody: sfn.DefinitionBody.fromChainable(task) });
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([{
-          Effect: 'Allow',
-          Action: 'batch:SubmitJob',
-          Resource: [
-            'arn:aws:batch:us-east-1:111122223333:job-queue/Main',
-            arn('batch:us-east-1:111122223333:job-definition/prep:*'),
-            JOBS,
-          ],
-        }]),
-      },
+    const { statements } = statementsOf((stack) => new SubmitJob(stack, 'Task', {
+      jobQueue: batch.JobQueue.fromJobQueueArn(stack, 'Queue', 'arn:aws:batch:us-east-1:111122223333:job-queue/Main'),
+      jobDefinition: batch.EcsJobDefinition.fromJobDefinitionArn(stack, 'Definition', 'arn:aws:batch:us-east-1:111122223333:job-definition/prep:3'),
+      jobName: 'job',
+    }));
+    expect(statements[0]).toEqual({
+      Effect: 'Allow',
+      Action: 'batch:SubmitJob',
+      Resource: [
+        'arn:aws:batch:us-east-1:111122223333:job-queue/Main',
+        arn('batch:us-east-1:111122223333:job-definition/prep:*'),
+        JOBS,
+      ],
     });
   });
 
@@ -140,25 +139,19 @@ describe('least-privilege IAM', () => {
   });
 
   test('definition from the state input (JSONata) without an allow-list: the account/region definitions, and a warning', () => {
-    const stack = new Stack(undefined, 'Stack', { env });
-    const task = SubmitJob.jsonata(stack, 'Task', {
+    const { stack, statements } = statementsOf((scope) => SubmitJob.jsonata(scope, 'Task', {
       jobQueueTarget: JobQueueTarget.fromName('SecondaryQueue'),
       jobDefinitionTarget: JobDefinitionTarget.fromJsonata('{% $states.input.definition %}'),
       jobName: 'job',
-    });
-    new sfn.StateMachine(stack, 'StateMachine', { definitionBody: sfn.DefinitionBody.fromChainable(task) });
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([{
-          Effect: 'Allow',
-          Action: 'batch:SubmitJob',
-          Resource: [
-            arn('batch:us-east-1:111122223333:job-queue/SecondaryQueue'),
-            arn('batch:us-east-1:111122223333:job-definition/*'),
-            JOBS,
-          ],
-        }]),
-      },
+    }));
+    expect(statements[0]).toEqual({
+      Effect: 'Allow',
+      Action: 'batch:SubmitJob',
+      Resource: [
+        arn('batch:us-east-1:111122223333:job-queue/SecondaryQueue'),
+        arn('batch:us-east-1:111122223333:job-definition/*'),
+        JOBS,
+      ],
     });
     Annotations.fromStack(stack).hasWarning('/Stack/Task', Match.stringLikeRegexp('The jobDefinition comes from the state input and no allow-list'));
   });
