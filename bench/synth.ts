@@ -3,7 +3,7 @@
  * against the same topology hand-wired with aws-cdk-lib L2s. Prints a table and writes it to
  * docs/benchmarks.md.
  *
- *   ts-node --project tsconfig.dev.json bench/synth.ts
+ *   npx projen bench
  *
  * BENCH_SIZES=1,10 and BENCH_RUNS=1 make a quick run.
  */
@@ -11,8 +11,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { compactResult, median, payloadBytes, run, RunResult } from './measure';
-import { Row, renderMarkdown } from './report';
-import { handWired, handWiredSecure, ours } from './topologies';
+import { FixedCostStep, Row, renderMarkdown } from './report';
+import { FIXED_COST_STEPS, handWired, handWiredSecure, ours } from './topologies';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1,10,50,100,200').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -49,17 +49,32 @@ function main(): void {
       + `${row.ours.figures.resources} / ${row.handWired.figures.resources} resources`);
   }
 
+  const fixedCost = measureFixedCost();
+
   const jobDetail = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'job-detail.json'), 'utf8'));
   const payload = { full: payloadBytes(jobDetail), compact: payloadBytes(compactResult(jobDetail)) };
   // From process start: ts-node's compilation counts too.
   const wallSeconds = process.uptime();
 
-  const markdown = renderMarkdown({ rows, payload, runs: RUNS, wallSeconds, load: [loadAtStart, os.loadavg()[0]] });
+  const markdown = renderMarkdown({ rows, fixedCost, payload, runs: RUNS, wallSeconds, load: [loadAtStart, os.loadavg()[0]] });
   const out = path.join(__dirname, '..', 'docs', 'benchmarks.md');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, markdown);
   console.log(markdown);
   console.log(`wrote ${path.relative(process.cwd(), out)}`);
+}
+
+/** Each step from hand-wired to ours at one job, alternating the steps as above. */
+function measureFixedCost(): FixedCostStep[] {
+  const times: number[][] = FIXED_COST_STEPS.map(() => []);
+  for (let i = 0; i < runsAt(1); i++) {
+    FIXED_COST_STEPS.forEach(([, topology], step) => times[step].push(run(topology, 1).totalMs));
+  }
+  return FIXED_COST_STEPS.map(([label, topology], step) => ({
+    label,
+    totalMs: median(times[step]),
+    resources: run(topology, 1).figures.resources,
+  }));
 }
 
 function summarize(results: RunResult[]) {

@@ -9,7 +9,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 // The files, not '../src': the bench must not depend on work in progress elsewhere in src/.
 import { BatchEnvironment } from '../src/batch-environment';
 import { BatchJob } from '../src/batch-job';
-import { BatchWorkflow } from '../src/batch-workflow';
+import { BatchWorkflow, BatchWorkflowProps } from '../src/batch-workflow';
 import { SubmitJob } from '../src/submit-job';
 
 /** Builds N jobs, each with its own job definition, chained in one state machine. */
@@ -22,23 +22,39 @@ const command = (i: number) => ['sh', '-c', `echo step ${i}`];
  * Ours, as a user writes it: one BatchEnvironment (default Fargate), N BatchJob, N SubmitJob
  * chained in a BatchWorkflow (with its logging, tracing, alarms and failure handling).
  */
-export const ours: Topology = (stack, jobs) => {
+export const ours: Topology = (stack, jobs) => oursWith(stack, jobs);
+
+/** Ours without the failure handling states (`handleFailures: false`): what those states cost. */
+export const oursWithoutFailureHandling: Topology = (stack, jobs) => oursWith(stack, jobs, { handleFailures: false });
+
+function oursWith(stack: Stack, jobs: number, workflowProps: Omit<BatchWorkflowProps, 'definition'> = {}): sfn.StateMachine {
   const environment = new BatchEnvironment(stack, 'Env');
   const steps = range(jobs).map((i) => {
     const job = new BatchJob(stack, `Job${i}`, { environment, image: image(), command: command(i) });
     return new SubmitJob(stack, `Submit${i}`, { jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: `job-${i}` });
   });
-  return new BatchWorkflow(stack, 'Workflow', { definition: chain(steps) }).stateMachine;
-};
+  return new BatchWorkflow(stack, 'Workflow', { ...workflowProps, definition: chain(steps) }).stateMachine;
+}
+
+/** What the hand-wired topology adds of the defaults ours turns on. */
+export interface HandWiredDefaults {
+  /** VPC flow logs to a log group kept one month. */
+  readonly flowLogs?: boolean;
+  /** State machine logging (ALL, to a log group kept one month) and X-Ray tracing. */
+  readonly logging?: boolean;
+  /** Alarms on failed, timed-out and aborted executions. */
+  readonly alarms?: boolean;
+}
 
 /**
  * Hand-wired with aws-cdk-lib L2s only, the way a typical user writes it: a VPC, a Fargate compute
  * environment and a job queue; per job a job definition with its own job role and log group
  * (EcsFargateContainerDefinition then creates its own execution role too), and a BatchSubmitJob.
+ * `defaults` adds, one by one, the defaults ours turns on.
  */
-export const handWired = (stack: Stack, jobs: number, secureDefaults = false): sfn.StateMachine => {
+export const handWired = (stack: Stack, jobs: number, defaults: HandWiredDefaults = {}): sfn.StateMachine => {
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
-  if (secureDefaults) {
+  if (defaults.flowLogs) {
     const flowLogs = new logs.LogGroup(stack, 'FlowLogs', { retention: logs.RetentionDays.ONE_MONTH });
     vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs) });
   }
@@ -66,7 +82,7 @@ export const handWired = (stack: Stack, jobs: number, secureDefaults = false): s
   });
   const stateMachine = new sfn.StateMachine(stack, 'StateMachine', {
     definitionBody: sfn.DefinitionBody.fromChainable(chain(steps)),
-    ...secureDefaults ? {
+    ...defaults.logging ? {
       tracingEnabled: true,
       logs: {
         destination: new logs.LogGroup(stack, 'StateMachineLogs', { retention: logs.RetentionDays.ONE_MONTH }),
@@ -75,7 +91,7 @@ export const handWired = (stack: Stack, jobs: number, secureDefaults = false): s
       },
     } : {},
   });
-  if (secureDefaults) {
+  if (defaults.alarms) {
     const metrics = { Failed: stateMachine.metricFailed(), TimedOut: stateMachine.metricTimedOut(), Aborted: stateMachine.metricAborted() };
     for (const [id, metric] of Object.entries(metrics)) {
       metric.createAlarm(stack, `${id}Alarm`, { threshold: 1, evaluationPeriods: 1 });
@@ -90,7 +106,20 @@ export const handWired = (stack: Stack, jobs: number, secureDefaults = false): s
  * and alarms on failed, timed-out and aborted executions. It tells the cost of the defaults
  * apart from the cost of the constructs.
  */
-export const handWiredSecure: Topology = (stack, jobs) => handWired(stack, jobs, true);
+export const handWiredSecure: Topology = (stack, jobs) => handWired(stack, jobs, { flowLogs: true, logging: true, alarms: true });
+
+/**
+ * From hand-wired to ours at one job, one step at a time: each of the defaults ours turns on, then
+ * ours without and with its failure handling states. It shows where ours' fixed cost goes.
+ */
+export const FIXED_COST_STEPS: ReadonlyArray<readonly [string, Topology]> = [
+  ['hand-wired', handWired],
+  ['+ VPC flow logs', (stack, jobs) => handWired(stack, jobs, { flowLogs: true })],
+  ['+ state machine logging and tracing', (stack, jobs) => handWired(stack, jobs, { flowLogs: true, logging: true })],
+  ['+ three alarms (hand-wired, same defaults)', handWiredSecure],
+  ['ours without failure handling', oursWithoutFailureHandling],
+  ['ours', ours],
+];
 
 function chain(steps: sfn.TaskStateBase[]): sfn.IChainable {
   return steps.slice(1).reduce<sfn.Chain>((c, step) => c.next(step), sfn.Chain.start(steps[0]));
