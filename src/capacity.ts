@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Token, Validations } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
@@ -170,7 +170,7 @@ export class Capacity {
     }
     const s = this.spec;
     const chosen = s.instanceTypes !== undefined || s.instanceClasses !== undefined;
-    return new batch.ManagedEc2EcsComputeEnvironment(scope, id, {
+    const computeEnvironment = new batch.ManagedEc2EcsComputeEnvironment(scope, id, {
       ...common,
       minvCpus: s.minvCpus,
       allocationStrategy: s.allocationStrategy,
@@ -183,6 +183,14 @@ export class Capacity {
       defaultInstanceClasses: chosen || s.gpu ? undefined : [batch.DefaultInstanceClass.X86_64],
       images: s.gpu ? [{ imageType: batch.EcsMachineImageType.ECS_AL2023_NVIDIA }] : undefined,
     });
+    // The instance role aws-cdk-lib creates for the ECS agent carries this AWS managed policy, which
+    // cdk-nag's IAM4 reports. It is the policy AWS Batch documents for the role.
+    Validations.of(computeEnvironment).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role]',
+      reason: 'The ECS container agent on the instances of an AWS Batch EC2 compute environment needs the permissions of '
+        + 'AmazonEC2ContainerServiceforEC2Role, the managed policy AWS Batch documents for the ECS instance role.',
+    });
+    return computeEnvironment;
   }
 }
 
