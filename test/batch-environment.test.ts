@@ -1,15 +1,10 @@
-import { App, Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { acknowledgeSubmitJobWildcards } from '../examples/support/nag';
 import { BatchEnvironment } from '../src/batch-environment';
-import { BatchJob } from '../src/batch-job';
-import { BatchWorkflow } from '../src/batch-workflow';
 import { Capacity, Platform } from '../src/capacity';
 
 function ceArn(logicalIdPrefix: string) {
@@ -93,30 +88,6 @@ describe('defaults', () => {
 });
 
 describe('capacity', () => {
-  test('EC2 capacity: the instance role\'s AWS managed policy is acknowledged to cdk-nag, with its reason', () => {
-    const app = new App({ context: { 'aws:cdk:disable-creation-stack-traces': true } });
-    const stack = new Stack(app, 'Ec2');
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-    const environment = new BatchEnvironment(stack, 'Env', { capacity: [Capacity.ec2Spot(), Capacity.ec2OnDemand()] });
-    const job = new BatchJob(stack, 'Job', { environment, image: ecs.ContainerImage.fromRegistry('busybox') });
-    const workflow = new BatchWorkflow(stack, 'Workflow', { job });
-    // The SubmitJob wildcards, as every example acknowledges them: what is left is the environment's.
-    acknowledgeSubmitJobWildcards(workflow.stateMachine.role, [`${environment.jobDefinitionNamePrefix}*`]);
-
-    // Both instance roles carry the managed policy that IAM4 reports; without the acknowledgement synth fails.
-    const instanceRoles = Template.fromStack(stack).findResources('AWS::IAM::Role', {
-      Properties: {
-        ManagedPolicyArns: Match.arrayWith([Match.objectLike({
-          'Fn::Join': Match.arrayWith([Match.arrayWith([
-            ':iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role',
-          ])]),
-        })]),
-      },
-    });
-    expect(Object.keys(instanceRoles)).toHaveLength(2);
-    expect(() => app.synth()).not.toThrow();
-  });
-
   test('Spot first, then On-Demand, in that order', () => {
     const stack = new Stack();
     new BatchEnvironment(stack, 'Env', { capacity: [Capacity.fargateSpot(), Capacity.fargate({ maxvCpus: 16 })] });

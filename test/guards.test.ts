@@ -1,8 +1,10 @@
-import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { JobDefinitionTarget, JobQueueTarget } from '../src/job-reference';
-import { addWorkflowGuards, policyCharacters, renderEstimate } from '../src/private/guards';
+import {
+  addWorkflowGuards, checkDefinitionSize, checkRolePolicies, checkStackResources, policyCharacters, renderEstimate,
+} from '../src/private/guards';
 import { SubmitJob } from '../src/submit-job';
 
 const many = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -58,6 +60,27 @@ describe('stack resources', () => {
       + 'adds a job definition and a job role) into another stack or a NestedStack, or give jobs a shared `jobRole`');
   });
 
+  test('in a NestedStack, whose name is known only at deploy time, the stack is named by its path', () => {
+    const app = new App();
+    const nested = new NestedStack(new Stack(app, 'Stack'), 'Nested');
+    const stateMachine = new sfn.StateMachine(nested, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(nested, 'Start')),
+    });
+    addWorkflowGuards(nested, stateMachine);
+    many(499).forEach((i) => new CfnResource(nested, `Topic${i}`, { type: 'AWS::SNS::Topic' }));
+    expect(() => app.synth()).toThrow(/\[Stack\/Nested\] Stack Stack\/Nested declares 501 resources, over the CloudFormation limit/);
+  });
+
+  test('two workflows in one stack report the stack once', () => {
+    const { app, stack } = workflow((s) => new sfn.Pass(s, 'Start'));
+    const second = new sfn.StateMachine(stack, 'Second', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Other')) });
+    addWorkflowGuards(stack, second);
+    many(497).forEach((i) => new CfnResource(stack, `Topic${i}`, { type: 'AWS::SNS::Topic' }));
+    expect(() => app.synth()).toThrow(expect.objectContaining({
+      message: expect.stringMatching(/^(?![\s\S]*declares 501[\s\S]*declares 501)[\s\S]*Stack Stack declares 501 resources/),
+    }));
+  });
+
   test('500 resources pass', () => {
     const { app, stack } = workflow((s) => new sfn.Pass(s, 'Start'));
     many(498).forEach((i) => new CfnResource(stack, `Topic${i}`, { type: 'AWS::SNS::Topic' }));
@@ -85,8 +108,26 @@ describe('state machine role policies, after aws-cdk-lib splits them', () => {
     stateMachine.addToRolePolicy(s3Statement('s3:PutObject', 230, 1000));
     expect(() => app.synth()).toThrow(
       'Managed policy Stack/StateMachine/Role/OverflowPolicy1 of role Stack/StateMachine/Role has 6,764 characters '
-      + '(white space excluded, deploy-time values estimated), over the IAM limit of 6,144 per managed policy: one of '
-      + `its statements alone is too large to split. Narrow that statement's resources. ${fewer}`);
+      + '(white space excluded, deploy-time values estimated), over the IAM limit of 6,144 per managed policy. Narrow '
+      + `its largest statements' resources. ${fewer}`);
+  });
+
+  test('an AWS::IAM::RolePolicy counts as an inline policy of the role', () => {
+    const { app, stateMachine, stack } = workflow((s) => new sfn.Pass(s, 'Start'));
+    new iam.CfnRolePolicy(stack, 'RolePolicy', {
+      roleName: stateMachine.role.roleName,
+      policyName: 'extra',
+      policyDocument: new iam.PolicyDocument({ statements: [s3Statement('s3:GetObject', 400)] }),
+    });
+    expect(() => app.synth()).toThrow(/The inline policies of role Stack\/StateMachine\/Role total 11,\d{3} characters/);
+  });
+
+  test('a managed policy of the stack that the role lists is counted and sized', () => {
+    const { app, stateMachine, stack } = workflow((s) => new sfn.Pass(s, 'Start'));
+    stateMachine.role.addManagedPolicy(new iam.ManagedPolicy(stack, 'Listed', { statements: [s3Statement('s3:GetObject', 300)] }));
+    expect(() => app.synth()).toThrow(
+      'Managed policy Stack/Listed of role Stack/StateMachine/Role has 8,794 characters (white space excluded, deploy-time '
+      + `values estimated), over the IAM limit of 6,144 per managed policy. Narrow its largest statements' resources. ${fewer}`);
   });
 
   test('more than 20 managed policies on the role fail synth', () => {
@@ -112,14 +153,35 @@ describe('state machine role policies, after aws-cdk-lib splits them', () => {
 });
 
 describe('dependsOn', () => {
-  test('more than 20 is already rejected by SubmitJob itself', () => {
-    const stack = new Stack();
-    expect(() => new SubmitJob(stack, 'Task', {
-      jobQueueTarget: JobQueueTarget.fromName('queue'),
-      jobDefinitionTarget: JobDefinitionTarget.fromName('definition'),
-      jobName: 'job',
-      dependsOn: many(21).map((i) => ({ jobId: `job-${i}` })),
-    })).toThrow('`dependsOn` must have at most 20 entries, got 21 entries');
+  const task = (stack: Stack, dependencies: number) => new SubmitJob(stack, 'Task', {
+    jobQueueTarget: JobQueueTarget.fromName('queue'),
+    jobDefinitionTarget: JobDefinitionTarget.fromName('definition'),
+    jobName: 'job',
+    dependsOn: many(dependencies).map((i) => ({ jobId: `job-${i}` })),
+  });
+
+  test('more than 20 fails when the task is built, during synth, naming the limit and the way out', () => {
+    expect(() => workflow((s) => task(s, 21))).toThrow('`dependsOn` must have at most 20 entries (the AWS Batch limit of dependencies per job), got 21 entries. To wait for more jobs, depend on one job that itself depends on them, in groups of up to 20, or run them as one array job and depend on that');
+  });
+
+  test('20 pass', () => {
+    expect(() => workflow((s) => task(s, 20)).app.synth()).not.toThrow();
+  });
+});
+
+describe('each limit is allowed, and one more is refused', () => {
+  const sizes = (inlineChars: number, managedChars: number, attachedManagedPolicies: number) =>
+    ({ inlineChars, managed: [{ path: 'Managed', chars: managedChars }], attachedManagedPolicies });
+
+  test.each([
+    ['definition bytes', checkDefinitionSize('SM', 1_048_576), checkDefinitionSize('SM', 1_048_577)],
+    ['stack resources', checkStackResources('S', 500), checkStackResources('S', 501)],
+    ['inline policy characters', checkRolePolicies('R', sizes(10_240, 0, 0)), checkRolePolicies('R', sizes(10_241, 0, 0))],
+    ['managed policy characters', checkRolePolicies('R', sizes(0, 6_144, 0)), checkRolePolicies('R', sizes(0, 6_145, 0))],
+    ['managed policies per role', checkRolePolicies('R', sizes(0, 0, 20)), checkRolePolicies('R', sizes(0, 0, 21))],
+  ])('%s', (_, atLimit, overLimit) => {
+    expect(atLimit).toEqual([]);
+    expect(overLimit).toHaveLength(1);
   });
 });
 

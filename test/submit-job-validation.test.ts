@@ -23,7 +23,7 @@ describe('validation at synth: one failing case per rule', () => {
     ['jobName first character', { jobName: '-job' }, '`jobName` must start with a letter or number and contain only letters, numbers, hyphens and underscores, got "-job"'],
     ['arraySize too small', { arraySize: 1 }, '`arraySize` must be an integer between 2 and 10,000, got 1'],
     ['arraySize too large', { arraySize: 10_001 }, '`arraySize` must be an integer between 2 and 10,000, got 10001'],
-    ['dependsOn over 20', { dependsOn: many(21).map((i) => ({ jobId: `j${i}` })) }, '`dependsOn` must have at most 20 entries, got 21 entries'],
+    ['dependsOn over 20', { dependsOn: many(21).map((i) => ({ jobId: `j${i}` })) }, '`dependsOn` must have at most 20 entries (the AWS Batch limit of dependencies per job), got 21 entries. To wait for more jobs, depend on one job that itself depends on them, in groups of up to 20, or run them as one array job and depend on that'],
     ['attempts 0', { attempts: 0 }, '`attempts` must be an integer between 1 and 10, got 0'],
     ['attempts 11', { attempts: 11 }, '`attempts` must be an integer between 1 and 10, got 11'],
     ['evaluateOnExit over 5', { attempts: 2, evaluateOnExit: many(6).map(() => ({ action: batch.Action.EXIT, onExitCode: '1' })) },

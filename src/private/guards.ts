@@ -1,4 +1,4 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
@@ -87,24 +87,27 @@ export function rolePolicySizes(stateMachine: sfn.StateMachine): RolePolicySizes
   if (!(role instanceof iam.CfnRole) || Stack.of(role) !== Stack.of(stateMachine)) { return undefined; }
   const stack = Stack.of(role);
   const estimate = arnEstimate(stateMachine);
-  const roleRef = JSON.stringify(stack.resolve(role.ref));
-  const attached = (roles: unknown) => (stack.resolve(roles) as unknown[] | undefined ?? [])
-    .some((r) => JSON.stringify(r) === roleRef);
+  const same = (a: unknown, b: unknown) => JSON.stringify(stack.resolve(a)) === JSON.stringify(stack.resolve(b));
+  const attached = (roles: unknown) => (stack.resolve(roles) as unknown[] | undefined ?? []).some((r) => same(r, role.ref));
   const chars = (document: unknown) => policyCharacters(stack.resolve(document), estimate);
+  const arns = (stack.resolve(role.managedPolicyArns) as unknown[] | undefined) ?? [];
+  const listedByRole = (policy: iam.CfnManagedPolicy) => arns.some((arn) => same(arn, policy.ref));
 
   const own = (stack.resolve(role.policies) as Array<{ policyDocument: unknown }> | undefined) ?? [];
   let inlineChars = own.reduce((sum, p) => sum + chars(p.policyDocument), 0);
   const managed: Array<{ path: string; chars: number }> = [];
+  let attachedByPolicy = 0;
   for (const c of stack.node.findAll()) {
-    if (c instanceof iam.CfnPolicy && attached(c.roles)) {
+    if ((c instanceof iam.CfnPolicy && attached(c.roles)) || (c instanceof iam.CfnRolePolicy && same(c.roleName, role.ref))) {
+      // AWS::IAM::Policy and AWS::IAM::RolePolicy are inline policies of the role.
       const document = stack.resolve(c.policyDocument);
       if (document !== undefined) { inlineChars += chars(document); }
-    } else if (c instanceof iam.CfnManagedPolicy && attached(c.roles)) {
+    } else if (c instanceof iam.CfnManagedPolicy && (attached(c.roles) || listedByRole(c))) {
       managed.push({ path: c.node.scope!.node.path, chars: chars(c.policyDocument) });
+      if (!listedByRole(c)) { attachedByPolicy++; }
     }
   }
-  const arns = (stack.resolve(role.managedPolicyArns) as unknown[] | undefined) ?? [];
-  return { inlineChars, managed, attachedManagedPolicies: arns.length + managed.length };
+  return { inlineChars, managed, attachedManagedPolicies: arns.length + attachedByPolicy };
 }
 
 function arnEstimate(scope: IConstruct): number {
@@ -144,8 +147,8 @@ export function checkRolePolicies(rolePath: string, sizes: RolePolicySizes | und
   }
   for (const policy of sizes.managed.filter((p) => p.chars > MANAGED_POLICY_MAX_CHARS)) {
     errors.push(`Managed policy ${policy.path} of role ${rolePath} has ${fmt(policy.chars)} characters (white space `
-      + `excluded, deploy-time values estimated), over the IAM limit of ${fmt(MANAGED_POLICY_MAX_CHARS)} per managed policy: `
-      + `one of its statements alone is too large to split. Narrow that statement's resources. ${fewer}`);
+      + `excluded, deploy-time values estimated), over the IAM limit of ${fmt(MANAGED_POLICY_MAX_CHARS)} per managed policy. `
+      + `Narrow its largest statements' resources. ${fewer}`);
   }
   if (sizes.attachedManagedPolicies > ROLE_MANAGED_POLICIES_MAX) {
     errors.push(`Role ${rolePath} has ${fmt(sizes.attachedManagedPolicies)} managed policies attached, over the IAM maximum of `
@@ -155,19 +158,26 @@ export function checkRolePolicies(rolePath: string, sizes: RolePolicySizes | und
   return errors;
 }
 
+/** Stacks whose resource count is already checked: one check per stack, however many workflows it holds. */
+const guardedStacks = new WeakSet<Stack>();
+
 /**
  * Checks at synth, once the tree is complete, the limits a workflow reaches as it grows: the
- * state machine definition size, the stack's resource count and the state machine role's policies.
+ * state machine definition size and the state machine role's policies, and (once per stack) the
+ * stack's resource count.
  */
 export function addWorkflowGuards(scope: Construct, stateMachine: sfn.StateMachine): void {
   scope.node.addValidation({
-    validate: () => {
-      const stack = Stack.of(stateMachine);
-      return [
-        ...checkDefinitionSize(stateMachine.node.path, definitionBytes(stateMachine)),
-        ...checkStackResources(stack.stackName, stackResourceCount(stack)),
-        ...checkRolePolicies(stateMachine.role.node.path, rolePolicySizes(stateMachine)),
-      ];
-    },
+    validate: () => [
+      ...checkDefinitionSize(stateMachine.node.path, definitionBytes(stateMachine)),
+      ...checkRolePolicies(stateMachine.role.node.path, rolePolicySizes(stateMachine)),
+    ],
   });
+  const stack = Stack.of(stateMachine);
+  if (!guardedStacks.has(stack)) {
+    guardedStacks.add(stack);
+    // A nested stack's name is known only at deploy time: it is named by its path.
+    const name = Token.isUnresolved(stack.stackName) ? stack.node.path : stack.stackName;
+    stack.node.addValidation({ validate: () => checkStackResources(name, stackResourceCount(stack)) });
+  }
 }

@@ -1,7 +1,7 @@
 import { SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { checkEnvironmentNames, checkSeconds, exactlyOne } from './checks';
-import { BatchValidationError, checkCount, checkLength, checkRange, invalid } from './errors';
+import { BatchValidationError, checkCount, checkLength, checkRange, fmt, invalid } from './errors';
 import * as limits from './limits';
 import { isJsonata } from './state-input';
 import type { ContainerOverrides, EvaluateOnExit } from '../container-overrides';
@@ -37,7 +37,7 @@ export function validateSubmitJob(props: SubmitJobProps): ValidatedSubmitJob {
 
   checkJobName(props.jobName);
   checkRange('arraySize', props.arraySize, limits.ARRAY_SIZE_MIN, limits.ARRAY_SIZE_MAX);
-  checkCount('dependsOn', props.dependsOn, limits.DEPENDS_ON_MAX);
+  checkDependsOn(props.dependsOn);
   checkRange('attempts', props.attempts, limits.ATTEMPTS_MIN, limits.ATTEMPTS_MAX);
   checkEvaluateOnExit(props);
   checkSeconds('attemptTimeout', props.attemptTimeout, limits.ATTEMPT_TIMEOUT_MIN_SECONDS);
@@ -105,4 +105,12 @@ function checkTags(tags?: { [key: string]: string }): void {
     }
     checkLength(`tags[${JSON.stringify(key)}]`, tags[key], 0, limits.TAG_VALUE_MAX_LENGTH);
   }
+}
+
+/** AWS Batch limits the dependencies of one job; the message says how to wait for more jobs. */
+function checkDependsOn(dependsOn: unknown[] | undefined): void {
+  if (dependsOn === undefined || Token.isUnresolved(dependsOn) || dependsOn.length <= limits.DEPENDS_ON_MAX) { return; }
+  throw new BatchValidationError(`\`dependsOn\` must have at most ${fmt(limits.DEPENDS_ON_MAX)} entries (the AWS Batch limit of `
+    + `dependencies per job), got ${fmt(dependsOn.length)} entries. To wait for more jobs, depend on one job that itself `
+    + `depends on them, in groups of up to ${fmt(limits.DEPENDS_ON_MAX)}, or run them as one array job and depend on that`);
 }
