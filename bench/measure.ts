@@ -5,10 +5,12 @@ import { performance } from 'perf_hooks';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import { App, Stack } from 'aws-cdk-lib';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Topology } from './topologies';
 import {
   checkDefinitionSize, checkRolePolicies, checkStackResources, definitionBytes, rolePolicySizes, RolePolicySizes,
 } from '../src/private/guards';
+import { renderCompactOutput } from '../src/private/submit-job-render';
 
 v8.setFlagsFromString('--expose-gc');
 /** A full garbage collection, so each run starts from the same heap. */
@@ -20,8 +22,6 @@ export interface RunResult {
   readonly totalMs: number;
   /** `app.synth()` alone, in milliseconds. */
   readonly synthMs: number;
-  /** The most heap in use above the run's starting point, sampled after construction and after synth. */
-  readonly heapBytes: number;
   readonly figures: Figures;
 }
 
@@ -36,7 +36,7 @@ export interface Figures {
   readonly guards: string[];
 }
 
-const CONTEXT = {
+export const CONTEXT = {
   'aws:cdk:disable-creation-stack-traces': true,
   'aws:cdk:disable-stack-trace': true,
   // aws-cdk-lib fails a template over 500 resources; the bench measures past it, the guards report it.
@@ -48,16 +48,13 @@ export function run(topology: Topology, jobs: number, context: { [key: string]: 
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
   try {
     gc();
-    const base = process.memoryUsage().heapUsed;
     const t0 = performance.now();
     const app = new App({ outdir, context: { ...CONTEXT, ...context } });
     const stack = new Stack(app, 'Bench');
     const stateMachine = topology(stack, jobs);
-    const built = process.memoryUsage().heapUsed;
     const t1 = performance.now();
     const assembly = app.synth();
     const t2 = performance.now();
-    const heapBytes = Math.max(built, process.memoryUsage().heapUsed) - base;
 
     const templatePath = assembly.getStackByName(stack.stackName).templateFullPath;
     const template = JSON.parse(fs.readFileSync(templatePath, 'utf8'));
@@ -71,7 +68,6 @@ export function run(topology: Topology, jobs: number, context: { [key: string]: 
     return {
       totalMs: t2 - t0,
       synthMs: t2 - t1,
-      heapBytes,
       figures: {
         templateBytes: fs.statSync(templatePath).size,
         resources,
@@ -90,16 +86,22 @@ export function run(topology: Topology, jobs: number, context: { [key: string]: 
   }
 }
 
-/** The compact selection of a SubmitJob result: what later states usually need. */
+/**
+ * The compact output of a SubmitJob task, as the library renders it (its `ResultSelector` for a
+ * container job that logs with awslogs), applied to a DescribeJobs job.
+ */
 export function compactResult(jobDetail: any): object {
-  return {
-    JobId: jobDetail.JobId,
-    JobName: jobDetail.JobName,
-    Status: jobDetail.Status,
-    StatusReason: jobDetail.StatusReason,
-    Attempts: jobDetail.Attempts.length,
-    LogStreamName: jobDetail.Container.LogStreamName,
-  };
+  const { ResultSelector: selector } = renderCompactOutput(sfn.QueryLanguage.JSON_PATH, { arrayJob: false, awsLogs: true });
+  return Object.fromEntries(Object.entries<string>(selector).map(([key, expression]) =>
+    [key.replace(/\.\$$/, ''), evaluate(expression, jobDetail)]));
+}
+
+/** The JSONPath and intrinsic functions the compact output uses: `$.A.B` and `States.ArrayLength($.A)`. */
+function evaluate(expression: string, input: any): unknown {
+  const arrayLength = /^States\.ArrayLength\((.+)\)$/.exec(expression);
+  if (arrayLength) { return (evaluate(arrayLength[1], input) as unknown[]).length; }
+  if (!/^\$(\.\w+)+$/.test(expression)) { throw new Error(`The bench cannot evaluate ${expression}`); }
+  return expression.split('.').slice(1).reduce((value, key) => value?.[key], input);
 }
 
 /** The size of a state's output as Step Functions counts it: UTF-8 bytes of the JSON text. */

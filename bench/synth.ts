@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { compactResult, median, payloadBytes, run, RunResult } from './measure';
+import { peakHeapBytes } from './peak-heap';
 import { FixedCostStep, Row, renderMarkdown } from './report';
 import { FIXED_COST_STEPS, handWired, handWiredSecure, ours } from './topologies';
 
@@ -38,9 +39,9 @@ function main(): void {
     }
     const row: Row = {
       jobs,
-      ours: summarize(a),
-      handWired: summarize(b),
-      handWiredSecure: summarize(c),
+      ours: summarize(a, peakHeapBytes('ours', jobs)),
+      handWired: summarize(b, peakHeapBytes('handWired', jobs)),
+      handWiredSecure: summarize(c, peakHeapBytes('handWiredSecure', jobs)),
       // The feature flag `cdk init` sets: statements with the same actions are merged.
       oursMinimized: run(ours, jobs, { '@aws-cdk/aws-iam:minimizePolicies': true }).figures,
     };
@@ -77,11 +78,11 @@ function measureFixedCost(): FixedCostStep[] {
   }));
 }
 
-function summarize(results: RunResult[]) {
+function summarize(results: RunResult[], heapBytes: number) {
   return {
     totalMs: median(results.map((r) => r.totalMs)),
     synthMs: median(results.map((r) => r.synthMs)),
-    heapBytes: Math.max(...results.map((r) => r.heapBytes)),
+    heapBytes,
     figures: results[0].figures,
   };
 }

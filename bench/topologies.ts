@@ -108,6 +108,9 @@ export const handWired = (stack: Stack, jobs: number, defaults: HandWiredDefault
  */
 export const handWiredSecure: Topology = (stack, jobs) => handWired(stack, jobs, { flowLogs: true, logging: true, alarms: true });
 
+/** The topologies by name, for bench/peak-heap.ts. */
+export const TOPOLOGIES: { [name: string]: Topology } = { ours, handWired, handWiredSecure };
+
 /**
  * From hand-wired to ours at one job, one step at a time: each of the defaults ours turns on, then
  * ours without and with its failure handling states. It shows where ours' fixed cost goes.
