@@ -1,9 +1,11 @@
 import { App, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { JobDefinitionTarget, JobQueueTarget } from '../src/job-reference';
 import {
-  addWorkflowGuards, checkDefinitionSize, checkRolePolicies, checkStackResources, policyCharacters, renderEstimate,
+  addWorkflowGuards, checkDefinitionSize, checkManagedPolicyQuota, checkRolePolicies, checkStackResources, policyCharacters,
+  renderEstimate,
 } from '../src/private/guards';
 import { SubmitJob } from '../src/submit-job';
 
@@ -142,6 +144,33 @@ describe('state machine role policies, after aws-cdk-lib splits them', () => {
       + `quota is 10; a Service Quotas increase goes no higher than 20). ${fewer}`);
   });
 
+  test('more than 10 managed policies that aws-cdk-lib does not count warn: the default quota is 10', () => {
+    const { app, stateMachine, stack } = workflow((s) => new sfn.Pass(s, 'Start'));
+    many(12).forEach((i) => new iam.ManagedPolicy(stack, `Attached${i}`, {
+      roles: [stateMachine.role], statements: [s3Statement('s3:GetObject', 1, i)],
+    }));
+    const warnings = () => Annotations.fromStack(stack).findWarning('/Stack/StateMachine/Role', Match.anyValue());
+    app.synth();
+    expect(warnings().map((w) => w.entry.data)).toEqual([
+      'Role Stack/StateMachine/Role has 12 managed policies attached, over the default IAM quota of 10 per role: deploying '
+      + 'fails unless the account\'s quota "Managed policies per role" has been raised (Service Quotas, up to 20). Attach '
+      + 'fewer, larger policies to the role [ack: cdk-batch-stepfunctions:managedPoliciesOverDefaultQuota]',
+    ]);
+  });
+
+  test('more than 10 that aws-cdk-lib split off itself: its own warning only', () => {
+    // 150 SubmitJob tasks, each with its own job definition: the role's policy is split into over 10.
+    const { stack } = workflow((s) => chain(many(150).map((i) => new SubmitJob(s, `Submit${i}`, {
+      jobQueueTarget: JobQueueTarget.fromName('queue'),
+      jobDefinitionTarget: JobDefinitionTarget.fromName(`definition-${i}`),
+      jobName: `job-${i}`,
+    }))));
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/StateMachine/Role', Match.anyValue());
+    expect(warnings.map((w) => w.entry.data)).toEqual([
+      expect.stringMatching(/^Policy large: 1\d exceeds 10 managed policies attached to a Role/),
+    ]);
+  });
+
   test('ten chained jobs pass every guard', () => {
     const { app } = workflow((s) => chain(many(10).map((i) => new SubmitJob(s, `Submit${i}`, {
       jobQueueTarget: JobQueueTarget.fromName('queue'),
@@ -171,7 +200,7 @@ describe('dependsOn', () => {
 
 describe('each limit is allowed, and one more is refused', () => {
   const sizes = (inlineChars: number, managedChars: number, attachedManagedPolicies: number) =>
-    ({ inlineChars, managed: [{ path: 'Managed', chars: managedChars }], attachedManagedPolicies });
+    ({ inlineChars, managed: [{ path: 'Managed', chars: managedChars }], attachedManagedPolicies, knownToRole: 0 });
 
   test.each([
     ['definition bytes', checkDefinitionSize('SM', 1_048_576), checkDefinitionSize('SM', 1_048_577)],
@@ -179,6 +208,7 @@ describe('each limit is allowed, and one more is refused', () => {
     ['inline policy characters', checkRolePolicies('R', sizes(10_240, 0, 0)), checkRolePolicies('R', sizes(10_241, 0, 0))],
     ['managed policy characters', checkRolePolicies('R', sizes(0, 6_144, 0)), checkRolePolicies('R', sizes(0, 6_145, 0))],
     ['managed policies per role', checkRolePolicies('R', sizes(0, 0, 20)), checkRolePolicies('R', sizes(0, 0, 21))],
+    ['managed policies per role, default quota (a warning)', checkManagedPolicyQuota('R', sizes(0, 0, 10)), checkManagedPolicyQuota('R', sizes(0, 0, 11))],
   ])('%s', (_, atLimit, overLimit) => {
     expect(atLimit).toEqual([]);
     expect(overLimit).toHaveLength(1);

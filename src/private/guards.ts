@@ -1,4 +1,4 @@
-import { CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
@@ -79,6 +79,12 @@ export interface RolePolicySizes {
   readonly managed: Array<{ readonly path: string; readonly chars: number }>;
   /** Every managed policy attached to the role, the AWS managed ones included. */
   readonly attachedManagedPolicies: number;
+  /**
+   * The managed policies aws-cdk-lib knows the role has, and warns about past 10: those it lists
+   * and those it split off its default policy.
+   * @default attachedManagedPolicies
+   */
+  readonly knownToRole?: number;
 }
 
 /** Measures the policies of the state machine's role; undefined for a role not of this stack. */
@@ -97,6 +103,7 @@ export function rolePolicySizes(stateMachine: sfn.StateMachine): RolePolicySizes
   let inlineChars = own.reduce((sum, p) => sum + chars(p.policyDocument), 0);
   const managed: Array<{ path: string; chars: number }> = [];
   let attachedByPolicy = 0;
+  let splitOff = 0;
   for (const c of stack.node.findAll()) {
     if ((c instanceof iam.CfnPolicy && attached(c.roles)) || (c instanceof iam.CfnRolePolicy && same(c.roleName, role.ref))) {
       // AWS::IAM::Policy and AWS::IAM::RolePolicy are inline policies of the role.
@@ -105,9 +112,11 @@ export function rolePolicySizes(stateMachine: sfn.StateMachine): RolePolicySizes
     } else if (c instanceof iam.CfnManagedPolicy && (attached(c.roles) || listedByRole(c))) {
       managed.push({ path: c.node.scope!.node.path, chars: chars(c.policyDocument) });
       if (!listedByRole(c)) { attachedByPolicy++; }
+      // The overflow policies aws-cdk-lib splits off are children of the role.
+      if (c.node.scope?.node.scope === stateMachine.role) { splitOff++; }
     }
   }
-  return { inlineChars, managed, attachedManagedPolicies: arns.length + attachedByPolicy };
+  return { inlineChars, managed, attachedManagedPolicies: arns.length + attachedByPolicy, knownToRole: arns.length + splitOff };
 }
 
 function arnEstimate(scope: IConstruct): number {
@@ -158,6 +167,20 @@ export function checkRolePolicies(rolePath: string, sizes: RolePolicySizes | und
   return errors;
 }
 
+/**
+ * The role has more managed policies than IAM's default quota allows, which an account can raise
+ * (to 20 at most): a warning. aws-cdk-lib warns already when the policies it knows of are that many.
+ */
+export function checkManagedPolicyQuota(rolePath: string, sizes: RolePolicySizes | undefined): string[] {
+  if (sizes === undefined) { return []; }
+  const count = sizes.attachedManagedPolicies;
+  if (count <= ROLE_MANAGED_POLICIES_DEFAULT || count > ROLE_MANAGED_POLICIES_MAX
+    || (sizes.knownToRole ?? count) > ROLE_MANAGED_POLICIES_DEFAULT) { return []; }
+  return [`Role ${rolePath} has ${fmt(count)} managed policies attached, over the default IAM quota of `
+    + `${fmt(ROLE_MANAGED_POLICIES_DEFAULT)} per role: deploying fails unless the account's quota "Managed policies per role" `
+    + `has been raised (Service Quotas, up to ${fmt(ROLE_MANAGED_POLICIES_MAX)}). Attach fewer, larger policies to the role`];
+}
+
 /** Stacks whose resource count is already checked: one check per stack, however many workflows it holds. */
 const guardedStacks = new WeakSet<Stack>();
 
@@ -168,10 +191,16 @@ const guardedStacks = new WeakSet<Stack>();
  */
 export function addWorkflowGuards(scope: Construct, stateMachine: sfn.StateMachine): void {
   scope.node.addValidation({
-    validate: () => [
-      ...checkDefinitionSize(stateMachine.node.path, definitionBytes(stateMachine)),
-      ...checkRolePolicies(stateMachine.role.node.path, rolePolicySizes(stateMachine)),
-    ],
+    validate: () => {
+      const policies = rolePolicySizes(stateMachine);
+      for (const warning of checkManagedPolicyQuota(stateMachine.role.node.path, policies)) {
+        Annotations.of(stateMachine.role).addWarningV2('cdk-batch-stepfunctions:managedPoliciesOverDefaultQuota', warning);
+      }
+      return [
+        ...checkDefinitionSize(stateMachine.node.path, definitionBytes(stateMachine)),
+        ...checkRolePolicies(stateMachine.role.node.path, policies),
+      ];
+    },
   });
   const stack = Stack.of(stateMachine);
   if (!guardedStacks.has(stack)) {
