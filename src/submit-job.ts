@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { ContainerOverrides, EvaluateOnExit, JobDependency } from './container-overrides';
 import { JobOutput } from './job-output';
 import { JobDefinitionTarget, JobQueueTarget } from './job-reference';
-import { submitJobPolicies } from './private/submit-job-policies';
+import { shareStatements, submitJobPolicies } from './private/submit-job-policies';
 import { checkQueryLanguage, logsWithAwsLogs, renderCompactOutput, renderSubmitJobParameters } from './private/submit-job-render';
 import { validateSubmitJob } from './private/submit-job-validation';
 
@@ -197,7 +197,16 @@ export class SubmitJob extends sfn.TaskStateBase {
   }
 
   protected readonly taskMetrics?: sfn.TaskMetricsConfig;
-  protected readonly taskPolicies?: iam.PolicyStatement[];
+
+  /**
+   * The statements this task registers with the state graph it is bound to: its permissions, less
+   * those an earlier task of the same graph registered already (tasks with the same permissions
+   * share their statement instances), so a role's policy holds each permission once.
+   */
+  protected get taskPolicies(): iam.PolicyStatement[] | undefined {
+    const graph = this.graph;
+    return graph ? this.policies.filter((statement) => !graph.policyStatements.includes(statement)) : this.policies;
+  }
 
   /** How the task waits for the job. */
   public readonly integrationPattern: sfn.IntegrationPattern;
@@ -206,6 +215,8 @@ export class SubmitJob extends sfn.TaskStateBase {
   private readonly jobQueueTarget: JobQueueTarget;
   private readonly jobDefinitionTarget: JobDefinitionTarget;
   private defaultOutput = JobOutput.FULL;
+  private readonly policies: iam.PolicyStatement[];
+  private graph?: sfn.StateGraph;
 
   /**
    * @param scope the scope of the task
@@ -222,13 +233,19 @@ export class SubmitJob extends sfn.TaskStateBase {
       ? JobDefinitionTarget._fromJobDefinition(props.jobDefinition)
       : props.jobDefinitionTarget!;
 
-    this.taskPolicies = submitJobPolicies(this, {
+    this.policies = shareStatements(this, submitJobPolicies(this, {
       jobQueue: this.jobQueueTarget,
       jobDefinition: this.jobDefinitionTarget,
       sync: this.integrationPattern === sfn.IntegrationPattern.RUN_JOB,
       tagging: validated.tagging,
-    });
+    }));
     this.warnIfUnscoped();
+  }
+
+  /** Remembers the graph, for `taskPolicies`, then binds as any task. */
+  protected whenBoundToGraph(graph: sfn.StateGraph): void {
+    this.graph = graph;
+    super.whenBoundToGraph(graph);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { JobDefinitionTarget, JobQueueTarget, SubmitJob, SubmitJobOptions } from '../src';
 
@@ -160,5 +161,64 @@ describe('least-privilege IAM', () => {
     const { statements } = machineStatements({ tags: { a: 'b' }, jobQueueTarget: JobQueueTarget.fromJsonPath('$.q') });
     const wildcards = statements.filter((s) => [s.Resource].flat().includes('*'));
     expect(wildcards).toEqual([{ Effect: 'Allow', Action: 'batch:DescribeJobs', Resource: '*' }]);
+  });
+});
+
+describe('tasks with the same permissions', () => {
+  /** N tasks on one queue and one definition, chained in a state machine of `stack`. */
+  function chainOf(stack: Stack, prefix: string, queue: string, tasks: number): sfn.IChainable {
+    const steps = Array.from({ length: tasks }, (_, i) => new SubmitJob(stack, `${prefix}${i}`, {
+      jobQueueTarget: JobQueueTarget.fromName(queue),
+      jobDefinitionTarget: JobDefinitionTarget.fromName('preprocessing'),
+      jobName: `job-${i}`,
+    }));
+    return steps.slice(1).reduce<sfn.Chain>((chain, step) => chain.next(step), sfn.Chain.start(steps[0]));
+  }
+
+  /** The statements the role's default policy holds before aws-cdk-lib renders it (and removes copies). */
+  function heldStatements(machine: sfn.StateMachine): number {
+    const policy = machine.role.node.tryFindChild('DefaultPolicy') as iam.Policy;
+    return policy.document.statementCount;
+  }
+
+  test.each([2, 30])('add each statement once to the role, whatever their number (%i tasks)', (tasks) => {
+    const stack = new Stack(undefined, 'Stack', { env });
+    const machine = new sfn.StateMachine(stack, 'StateMachine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(chainOf(stack, 'Task', 'Queue', tasks)),
+    });
+    expect(heldStatements(machine)).toBe(4);
+  });
+
+  test('inside a Parallel branch too', () => {
+    const stack = new Stack(undefined, 'Stack', { env });
+    const parallel = new sfn.Parallel(stack, 'Run').branch(chainOf(stack, 'Task', 'Queue', 5));
+    const machine = new sfn.StateMachine(stack, 'StateMachine', { definitionBody: sfn.DefinitionBody.fromChainable(parallel) });
+    expect(heldStatements(machine)).toBe(4);
+  });
+
+  test('each state machine of the stack still gets all of them, and a task on another queue its own', () => {
+    const stack = new Stack(undefined, 'Stack', { env });
+    new sfn.StateMachine(stack, 'First', { definitionBody: sfn.DefinitionBody.fromChainable(chainOf(stack, 'A', 'Queue', 2)) });
+    new sfn.StateMachine(stack, 'Second', {
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        sfn.Chain.start(chainOf(stack, 'B', 'Queue', 2)).next(chainOf(stack, 'C', 'OtherQueue', 1))),
+    });
+    const statementsOfPolicy = (machine: string) => {
+      const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: Match.stringLikeRegexp(`^${machine}Role`) }] },
+      });
+      return Object.values(policies).map((p) => p.Properties.PolicyDocument.Statement);
+    };
+    const submitTo = (queue: string) => ({
+      Effect: 'Allow',
+      Action: 'batch:SubmitJob',
+      Resource: [
+        arn(`batch:us-east-1:111122223333:job-queue/${queue}`),
+        arn('batch:us-east-1:111122223333:job-definition/preprocessing:*'),
+        JOBS,
+      ],
+    });
+    expect(statementsOfPolicy('First')).toEqual([[submitTo('Queue'), ...WAIT_STATEMENTS]]);
+    expect(statementsOfPolicy('Second')).toEqual([[submitTo('Queue'), ...WAIT_STATEMENTS, submitTo('OtherQueue')]]);
   });
 });

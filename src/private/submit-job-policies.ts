@@ -48,3 +48,28 @@ export function submitJobPolicies(scope: IConstruct, input: SubmitJobPolicyInput
   }
   return statements;
 }
+
+/** The statements given out per stack, by their JSON (deploy-time values as their tokens). */
+const sharedStatements = new WeakMap<Stack, Map<string, iam.PolicyStatement>>();
+
+/**
+ * The same statements, as instances shared by every task of the stack that needs the same
+ * permission: a state graph then registers each permission once (see SubmitJob.taskPolicies),
+ * where aws-cdk-lib would add one copy per task to the role's policy and remove the copies only
+ * when it renders the policy.
+ */
+export function shareStatements(scope: IConstruct, statements: iam.PolicyStatement[]): iam.PolicyStatement[] {
+  const stack = Stack.of(scope);
+  let byJson = sharedStatements.get(stack);
+  if (!byJson) {
+    byJson = new Map();
+    sharedStatements.set(stack, byJson);
+  }
+  return statements.map((statement) => {
+    const key = JSON.stringify(statement.toStatementJson());
+    const existing = byJson!.get(key);
+    if (existing) { return existing; }
+    byJson!.set(key, statement);
+    return statement;
+  });
+}
