@@ -201,7 +201,8 @@ export class SubmitJob extends sfn.TaskStateBase {
   /**
    * The statements this task registers with the state graph it is bound to: its permissions, less
    * those an earlier task of the same graph registered already (tasks with the same permissions
-   * share their statement instances), so a role's policy holds each permission once.
+   * share their statement instances), so the role's policy gets each permission once per state graph
+   * (the main chain, each Parallel branch, each Map item processor) rather than once per task.
    */
   protected get taskPolicies(): iam.PolicyStatement[] | undefined {
     const graph = this.graph;

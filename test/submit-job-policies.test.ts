@@ -196,6 +196,15 @@ describe('tasks with the same permissions', () => {
     expect(heldStatements(machine)).toBe(4);
   });
 
+  test('two Parallel branches: once per branch, not once per task', () => {
+    const stack = new Stack(undefined, 'Stack', { env });
+    const parallel = new sfn.Parallel(stack, 'Run')
+      .branch(chainOf(stack, 'A', 'Queue', 5))
+      .branch(chainOf(stack, 'B', 'Queue', 5));
+    const machine = new sfn.StateMachine(stack, 'StateMachine', { definitionBody: sfn.DefinitionBody.fromChainable(parallel) });
+    expect(heldStatements(machine)).toBe(8);
+  });
+
   test('each state machine of the stack still gets all of them, and a task on another queue its own', () => {
     const stack = new Stack(undefined, 'Stack', { env });
     new sfn.StateMachine(stack, 'First', { definitionBody: sfn.DefinitionBody.fromChainable(chainOf(stack, 'A', 'Queue', 2)) });
