@@ -75,9 +75,9 @@ export function renderMarkdown(report: Report): string {
     '- **hand-wired, same resources and settings**: hand-wired plus, with the same L2s, what ours builds and sets by',
     '  default and the plain hand-wiring leaves out: VPC flow logs; state machine logging, tracing and timeout; alarms on',
     '  failed, timed-out and aborted executions; per job a job role, job logs kept one month in one log group written',
-    '  through one execution role, a retry on Spot reclaim, an attempt timeout and a name; stuck jobs cancelled. Its template',
-    '  is ours without the failure handling states, so it separates the cost of what ours builds from the cost of the',
-    '  constructs themselves.',
+    '  through one execution role, a retry on Spot reclaim, an attempt timeout and a name; stuck jobs cancelled. It declares',
+    '  the same resources as ours, with the same settings, so it separates their cost from the cost of the constructs',
+    '  themselves: the failure handling states, the compact output selectors, the scoped role statements, the guards.',
     '',
     '## Synth cost',
     '',
@@ -182,8 +182,8 @@ function fixedCost(steps: FixedCostStep[], rows: Row[]): string[] {
     `Ours is ${ratio(ours, sameResources)}× that, and ${ratio(withoutHandling, sameResources)}× without its failure handling states.`,
     '',
     `Each further job costs ours ${perJobMs((r) => r.ours).toFixed(1)} ms, hand-wired ${perJobMs((r) => r.handWired).toFixed(1)} ms and hand-wired with`,
-    `the same resources and settings ${perJobMs((r) => r.handWiredSameResources).toFixed(1)} ms. In the synth cost table, ours is ${target((r) => r.handWired)}`,
-    `of hand-wired, and ${target((r) => r.handWiredSameResources)} of hand-wired with the same resources and settings.`,
+    `the same resources and settings ${perJobMs((r) => r.handWiredSameResources).toFixed(1)} ms. In the synth cost table, against hand-wired, ours is`,
+    `${target((r) => r.handWired)}; against hand-wired with the same resources and settings, ${target((r) => r.handWiredSameResources)}.`,
     '',
   ];
 }

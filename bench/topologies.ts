@@ -145,8 +145,9 @@ export const handWired = (stack: Stack, jobs: number, parts: HandWiredParts = {}
  * leaves out: VPC flow logs; state machine logging (ALL, to a log group kept one month), X-Ray
  * tracing and a timeout; alarms on failed, timed-out and aborted executions; per job a job role, job
  * logs kept one month in a shared log group with a shared execution role, a retry on Spot reclaim,
- * an attempt timeout and a name; stuck jobs cancelled. It has the same resources and settings as
- * ours without its failure handling states, so it tells their cost apart from the cost of the constructs.
+ * an attempt timeout and a name; stuck jobs cancelled. It declares the same resources as ours, with
+ * the same settings, so it tells their cost apart from the cost of the constructs themselves: the
+ * failure handling states, the compact output selectors, the scoped role statements, the guards.
  */
 export const handWiredSameResources: Topology = (stack, jobs) =>
   handWired(stack, jobs, { flowLogs: true, logging: true, alarms: true, jobRolesAndLogs: true, settings: true });
