@@ -60,16 +60,12 @@ const sharedStatements = new WeakMap<Stack, Map<string, iam.PolicyStatement>>();
  */
 export function shareStatements(scope: IConstruct, statements: iam.PolicyStatement[]): iam.PolicyStatement[] {
   const stack = Stack.of(scope);
-  let byJson = sharedStatements.get(stack);
-  if (!byJson) {
-    byJson = new Map();
-    sharedStatements.set(stack, byJson);
-  }
+  const byJson = sharedStatements.get(stack) ?? new Map<string, iam.PolicyStatement>();
+  sharedStatements.set(stack, byJson);
   return statements.map((statement) => {
     const key = JSON.stringify(statement.toStatementJson());
-    const existing = byJson!.get(key);
-    if (existing) { return existing; }
-    byJson!.set(key, statement);
-    return statement;
+    const shared = byJson.get(key) ?? statement;
+    byJson.set(key, shared);
+    return shared;
   });
 }
