@@ -6,6 +6,8 @@ import type { Figures } from './measure';
 /** The medians and figures of one topology at one size. */
 export interface Summary {
   readonly totalMs: number;
+  /** The first and third quartiles of `totalMs` over the runs: how much the runs spread. */
+  readonly quartilesMs: readonly [number, number];
   readonly synthMs: number;
   /** Peak heap of one synthesis; measured for ours and hand-wired only. */
   readonly heapBytes?: number;
@@ -46,6 +48,7 @@ const PAYLOAD_MAX_BYTES = 262_144;
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const mb = (bytes: number) => (bytes / 1_048_576).toFixed(1);
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+const spread = (summary: Summary) => summary.quartilesMs.map((ms) => n(ms)).join('–');
 const heap = (summary: Summary) => (summary.heapBytes === undefined ? '–' : mb(summary.heapBytes));
 
 export function renderMarkdown(report: Report): string {
@@ -94,6 +97,15 @@ export function renderMarkdown(report: Report): string {
     '- **heap MiB**: the peak of the heap in use during one construction and synth, above the heap in use before it (after',
     '  a full GC), in a process of its own (`bench/peak-heap.ts`): the largest of the heap in use before each garbage',
     '  collection, as `node --trace-gc` prints it, and at the end.',
+    '',
+    '### Spread of the runs',
+    '',
+    '| N | ours ms, p25–p75 | hand-wired ms, p25–p75 | same resources and settings ms, p25–p75 |',
+    '| ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => `| ${r.jobs} | ${spread(r.ours)} | ${spread(r.handWired)} | ${spread(r.handWiredSameResources)} |`),
+    '',
+    'The first and third quartiles of the runs behind each median. Separate bench runs give different medians too, so read',
+    'a ratio within a few hundredths of 1.10 as on either side of it.',
     '',
     '## Template and state machine',
     '',

@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { compactResult, median, payloadBytes, run, RunResult } from './measure';
+import { compactResult, median, payloadBytes, quantile, run, RunResult } from './measure';
 import { peakHeapBytes } from './peak-heap';
 import { FixedCostStep, Row, renderMarkdown } from './report';
 import { FIXED_COST_STEPS, handWired, handWiredSameResources, ours } from './topologies';
@@ -81,6 +81,7 @@ function measureFixedCost(): FixedCostStep[] {
 function summarize(results: RunResult[], heapBytes?: number) {
   return {
     totalMs: median(results.map((r) => r.totalMs)),
+    quartilesMs: [quantile(results.map((r) => r.totalMs), 0.25), quantile(results.map((r) => r.totalMs), 0.75)] as const,
     synthMs: median(results.map((r) => r.synthMs)),
     heapBytes,
     figures: results[0].figures,
