@@ -85,7 +85,7 @@ export interface Deployment {
 }
 
 /** Deploys a template with one state machine to a started local-aws. */
-export async function deployTo(server: LocalAws, stackName: string, template: any): Promise<Deployment> {
+async function deployTo(server: LocalAws, stackName: string, template: any): Promise<Deployment> {
   const stack = await deployStack(server.endpoint, stackName, template);
   const physicalId = (logicalId: string) => {
     const id = stack.physicalIds[logicalId];
@@ -103,9 +103,24 @@ export async function deployTo(server: LocalAws, stackName: string, template: an
 
 /** Starts local-aws (with failing jobs if asked) and deploys the template. Stops the server if deploying fails. */
 export async function startAndDeploy(stackName: string, template: any, options: { failJobs?: boolean } = {}): Promise<Deployment> {
+  const [deployment] = await startAndDeployEach([[stackName, template]], options);
+  return deployment;
+}
+
+/**
+ * Starts local-aws and deploys each template as the stack of that name, in order, on it. If a
+ * deployment fails, the server is stopped and the tail of its log is added to the error.
+ */
+export async function startAndDeployEach(
+  stacks: ReadonlyArray<readonly [string, any]>, options: { failJobs?: boolean } = {},
+): Promise<Deployment[]> {
   const server = await startLocalAws({ failJobs: options.failJobs });
   try {
-    return await deployTo(server, stackName, template);
+    const deployments: Deployment[] = [];
+    for (const [stackName, template] of stacks) {
+      deployments.push(await deployTo(server, stackName, template));
+    }
+    return deployments;
   } catch (err) {
     const tail = server.stderrTail();
     await server.stop();

@@ -8,7 +8,6 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import {
   Deployment,
-  deployTo,
   describeJobs,
   describeWithLocalAws,
   E2E_TIMEOUT_MS,
@@ -17,11 +16,12 @@ import {
   JOB_ID,
   logicalIdOf,
   sentNotifications,
+  startAndDeployEach,
   statesEntered,
   submittedJobIds,
 } from './local-aws';
 import { pipelineApp } from '../../examples/pipeline';
-import { LocalAws, runExecution, startLocalAws } from '../../local-aws/harness';
+import { LocalAws, runExecution } from '../../local-aws/harness';
 import { BatchEnvironment, BatchJob, BatchWorkflow, JobOutput, SubmitJob } from '../../src';
 
 jest.setTimeout(E2E_TIMEOUT_MS);
@@ -83,9 +83,8 @@ describeWithLocalAws('pipeline example and workflow shapes on local-aws', () => 
     let pipeline: Deployment;
     let map: Deployment;
     beforeAll(async () => {
-      server = await startLocalAws();
-      pipeline = await deployTo(server, 'PipelineExample', pipelineTemplate());
-      map = await deployTo(server, 'MapShape', shapeTemplate('map'));
+      [pipeline, map] = await startAndDeployEach([['PipelineExample', pipelineTemplate()], ['MapShape', shapeTemplate('map')]]);
+      server = pipeline.server;
     });
     afterAll(async () => {
       await server?.stop();
@@ -134,9 +133,9 @@ describeWithLocalAws('pipeline example and workflow shapes on local-aws', () => 
     let pipeline: Deployment;
     let retry: Deployment;
     beforeAll(async () => {
-      server = await startLocalAws({ failJobs: true });
-      pipeline = await deployTo(server, 'PipelineExample', pipelineTemplate());
-      retry = await deployTo(server, 'RetryShape', shapeTemplate('retry-then-catch'));
+      [pipeline, retry] = await startAndDeployEach(
+        [['PipelineExample', pipelineTemplate()], ['RetryShape', shapeTemplate('retry-then-catch')]], { failJobs: true });
+      server = pipeline.server;
     });
     afterAll(async () => {
       await server?.stop();
