@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { FirstSynth } from './first-synth';
-import type { Figures } from './measure';
+import { CONTEXT, Figures } from './measure';
 
 /** The medians and figures of one topology at one size. */
 export interface Summary {
@@ -76,6 +76,9 @@ export function renderMarkdown(report: Report): string {
     `- ${report.runs} runs of each topology per N (three times as many for N ≤ 10), alternating the topologies, after one warm-up run of each at N = 10`,
     '- One process, `node --single-threaded-gc` with ts-node transpile-only (the bench is type-checked before); a full',
     '  garbage collection before each run, outside the timed part',
+    `- Each app's context: ${Object.entries(CONTEXT).map(([key, value]) => `\`${key}: ${value}\``).join(', ')}. So no stack traces`,
+    '  are recorded in construct metadata (a bare `App` records one for each resource, and `--debug` records them anyway), and',
+    '  aws-cdk-lib does not stop a template at 500 resources, so that the bench measures past it: the guards report it',
     `- Wall time of the whole bench, from process start: ${report.wallSeconds.toFixed(0)} s`,
     `- 1-minute load average at start and after the runs in one process: ${report.load.map((l) => l.toFixed(1)).join(' and ')}${Math.max(...report.load) > cpus.length
       ? ': other processes shared the cores, so the times are noisy; the ratio, from alternating runs, holds better' : ''}`,
