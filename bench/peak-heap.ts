@@ -6,12 +6,8 @@
  * With `--trace-gc`, V8 prints the heap in use before each garbage collection, which is where the
  * heap peaks. This script prints markers around one synthesis; `peakHeapBytes` reads the lines in between.
  */
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
-import { CONTEXT, gc } from './measure';
+import { runChild, synthesizeInTempDir } from './child-process';
+import { gc } from './measure';
 import { TOPOLOGIES } from './topologies';
 
 const START = 'PEAK-HEAP-START';
@@ -19,11 +15,7 @@ const END = 'PEAK-HEAP-END';
 
 /** The most heap in use during one synthesis of `topology` at `jobs` jobs, above the heap in use before it. */
 export function peakHeapBytes(topology: string, jobs: number): number {
-  const child = spawnSync(process.execPath, [
-    '--single-threaded-gc', '--trace-gc', '--require', 'ts-node/register/transpile-only', __filename, topology, String(jobs),
-  ], { encoding: 'utf8', env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.dev.json' }, maxBuffer: 64 * 1024 * 1024 });
-  if (child.status !== 0) { throw new Error(`peak-heap ${topology} ${jobs} failed: ${child.stderr}`); }
-  const lines = child.stdout.split('\n');
+  const lines = runChild(__filename, [topology, String(jobs)], ['--single-threaded-gc', '--trace-gc']).split('\n');
   const start = lines.findIndex((l) => l.startsWith(START));
   const end = lines.findIndex((l) => l.startsWith(END));
   if (start < 0 || end < start) { throw new Error(`peak-heap ${topology} ${jobs}: no markers in its output`); }
@@ -38,23 +30,12 @@ export function peakHeapBytes(topology: string, jobs: number): number {
   return Math.max(atEnd, ...beforeCollections) - atStart;
 }
 
-function synthesize(topology: string, jobs: number): void {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-heap-'));
-  try {
-    const app = new App({ outdir, context: CONTEXT });
-    TOPOLOGIES[topology](new Stack(app, 'Bench'), jobs);
-    app.synth();
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
 if (require.main === module) {
   const [topology, jobs] = process.argv.slice(2);
   // A first, smaller synthesis loads and compiles the code, which is not the synthesis's heap.
-  synthesize(topology, 1);
+  synthesizeInTempDir(TOPOLOGIES[topology], 1);
   gc();
   console.log(`${START} ${process.memoryUsage().heapUsed}`);
-  synthesize(topology, Number(jobs));
+  synthesizeInTempDir(TOPOLOGIES[topology], Number(jobs));
   console.log(`${END} ${process.memoryUsage().heapUsed}`);
 }
