@@ -39,7 +39,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   // A snapshot that no longer matches fails the run instead of being rewritten.
-  jestOptions: { updateSnapshot: javascript.UpdateSnapshot.NEVER },
+  // Each test run gets one temporary directory, removed at its end (test/setup/temp-dir.ts).
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      globalSetup: '<rootDir>/test/setup/temp-dir.ts',
+      globalTeardown: '<rootDir>/test/setup/temp-dir-teardown.ts',
+    },
+  },
 
   // jsii targets. Their packages are built by the release pipeline; on this project's machines
   // the build only generates their sources (see the `codegen` task), since PyPI and Maven Central

@@ -229,15 +229,19 @@ describe('validation', () => {
 describe('cdk-nag AwsSolutions', () => {
   function findings(build: (stack: Stack) => void): string[] {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-'));
-    const app = new App({ outdir });
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-    build(new Stack(app, 'Nag'));
-    try { app.synth(); } catch { /* the report says why */ }
-    const reportFile = path.join(outdir, 'validation-report.json');
-    if (!fs.existsSync(reportFile)) { return []; }
-    const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
-    return report.pluginReports.flatMap((r: any) => r.violations.flatMap((v: any) =>
-      v.violatingConstructs.map((c: any) => `${v.ruleName} ${c.constructPath}`)));
+    try {
+      const app = new App({ outdir });
+      Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+      build(new Stack(app, 'Nag'));
+      try { app.synth(); } catch { /* the report says why */ }
+      const reportFile = path.join(outdir, 'validation-report.json');
+      if (!fs.existsSync(reportFile)) { return []; }
+      const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+      return report.pluginReports.flatMap((r: any) => r.violations.flatMap((v: any) =>
+        v.violatingConstructs.map((c: any) => `${v.ruleName} ${c.constructPath}`)));
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   }
 
   test('a Fargate environment and job have no findings', () => {

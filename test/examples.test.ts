@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'child_process';
-import { mkdtempSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Validations } from 'aws-cdk-lib';
@@ -39,11 +39,15 @@ describe.each(examples)('example %s', (name, makeApp) => {
 
   (cfnLintAvailable ? test : test.skip)('cfn-lint reports nothing', () => {
     const dir = mkdtempSync(join(tmpdir(), `${name}-`));
-    for (const stack of makeApp().synth().stacks) {
-      const file = join(dir, `${stack.stackName}.template.json`);
-      writeFileSync(file, JSON.stringify(stack.template));
-      const output = execFileSync('cfn-lint', ['--format', 'parseable', '--', file], { encoding: 'utf8' });
-      expect(output).toEqual('');
+    try {
+      for (const stack of makeApp().synth().stacks) {
+        const file = join(dir, `${stack.stackName}.template.json`);
+        writeFileSync(file, JSON.stringify(stack.template));
+        const output = execFileSync('cfn-lint', ['--format', 'parseable', '--', file], { encoding: 'utf8' });
+        expect(output).toEqual('');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
