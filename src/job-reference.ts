@@ -37,7 +37,7 @@ export interface JobDefinitionInputOptions {
  * For a job queue construct, use the `jobQueue` property of `SubmitJob` instead.
  * What you give is what the state renders: a name renders as that name.
  */
-export abstract class JobQueueTarget {
+export class JobQueueTarget {
   /**
    * A job queue by name, such as `SecondaryQueue`, in the stack's account and region.
    */
@@ -45,7 +45,7 @@ export abstract class JobQueueTarget {
     if (!Token.isUnresolved(jobQueueName) && !JOB_QUEUE_NAME_PATTERN.test(jobQueueName)) {
       invalid('jobQueue', 'must be a job queue name of 1 to 128 letters, numbers, hyphens and underscores', JSON.stringify(jobQueueName));
     }
-    return new StaticJobQueue(jobQueueName, (scope) => queueArn(scope, jobQueueName));
+    return new JobQueueTarget(jobQueueName, undefined, (scope) => [queueArn(scope, jobQueueName)]);
   }
 
   /**
@@ -53,14 +53,14 @@ export abstract class JobQueueTarget {
    */
   public static fromArn(jobQueueArn: string): JobQueueTarget {
     checkArn('jobQueue', jobQueueArn, 'job-queue');
-    return new StaticJobQueue(jobQueueArn, () => jobQueueArn);
+    return new JobQueueTarget(jobQueueArn, undefined, () => [jobQueueArn]);
   }
 
   /**
    * A job queue whose name or ARN is at a JSONPath of the state input, such as `$.jobQueue`.
    */
   public static fromJsonPath(path: string, options: JobQueueInputOptions = {}): JobQueueTarget {
-    return new InputJobQueue(dynamicValue.jsonPath('jobQueue', path), options);
+    return JobQueueTarget.fromInput(dynamicValue.jsonPath('jobQueue', path), options);
   }
 
   /**
@@ -68,22 +68,36 @@ export abstract class JobQueueTarget {
    * `{% $states.input.jobQueue %}`. Only for states that use JSONata.
    */
   public static fromJsonata(expression: string, options: JobQueueInputOptions = {}): JobQueueTarget {
-    return new InputJobQueue(dynamicValue.jsonata('jobQueue', expression), options);
+    return JobQueueTarget.fromInput(dynamicValue.jsonata('jobQueue', expression), options);
   }
 
   /** @internal */
   public static _fromJobQueue(jobQueue: batch.IJobQueue): JobQueueTarget {
-    return new StaticJobQueue(jobQueue.jobQueueArn, () => jobQueue.jobQueueArn);
+    return new JobQueueTarget(jobQueue.jobQueueArn, undefined, () => [jobQueue.jobQueueArn]);
   }
 
-  /** @internal The value the state renders. */
-  public abstract readonly _value: string;
-  /** @internal Set when the value comes from the state input. */
-  public abstract readonly _input?: DynamicValue;
-  /** @internal Set when the permissions could not be scoped to exact queues. */
-  public abstract readonly _unscoped: boolean;
+  private static fromInput(input: DynamicValue, options: JobQueueInputOptions): JobQueueTarget {
+    const allowed = options.allowed;
+    return new JobQueueTarget(input.value, input,
+      (scope) => allowed?.map((q) => q.jobQueueArn) ?? [queueArn(scope, '*')],
+      allowed === undefined);
+  }
+
+  /**
+   * @param _value the value the state renders
+   * @param _input set when the value comes from the state input
+   * @param resourceArns the ARNs the state machine role may submit to
+   * @param _unscoped set when the permissions could not be scoped to exact queues
+   */
+  private constructor(
+    /** @internal */ public readonly _value: string,
+    /** @internal */ public readonly _input: DynamicValue | undefined,
+    private readonly resourceArns: (scope: IConstruct) => string[],
+    /** @internal */ public readonly _unscoped = false,
+  ) {}
+
   /** @internal The ARNs the state machine role may submit to. */
-  public abstract _resourceArns(scope: IConstruct): string[];
+  public _resourceArns(scope: IConstruct): string[] { return this.resourceArns(scope); }
 }
 
 /**
@@ -92,7 +106,7 @@ export abstract class JobQueueTarget {
  * For a job definition construct, use the `jobDefinition` property of `SubmitJob` instead.
  * What you give is what the state renders: a name renders as that name.
  */
-export abstract class JobDefinitionTarget {
+export class JobDefinitionTarget {
   /**
    * A job definition by name, such as `preprocessing` (its latest active revision) or
    * `preprocessing:3`, in the stack's account and region.
@@ -101,7 +115,7 @@ export abstract class JobDefinitionTarget {
     if (!Token.isUnresolved(jobDefinitionName) && !JOB_DEFINITION_NAME_AND_REVISION_PATTERN.test(jobDefinitionName)) {
       invalid('jobDefinition', 'must be a job definition name of 1 to 128 letters, numbers, hyphens and underscores, optionally followed by `:REVISION`', JSON.stringify(jobDefinitionName));
     }
-    return new StaticJobDefinition(jobDefinitionName, (scope) => definitionArn(scope, withoutRevision(jobDefinitionName)));
+    return new JobDefinitionTarget(jobDefinitionName, undefined, (scope) => [definitionArn(scope, withoutRevision(jobDefinitionName))]);
   }
 
   /**
@@ -109,14 +123,14 @@ export abstract class JobDefinitionTarget {
    */
   public static fromArn(jobDefinitionArn: string): JobDefinitionTarget {
     const arn = checkArn('jobDefinition', jobDefinitionArn, 'job-definition');
-    return new StaticJobDefinition(jobDefinitionArn, (scope) => definitionArn(scope, withoutRevision(arn.resourceName!)));
+    return new JobDefinitionTarget(jobDefinitionArn, undefined, (scope) => [definitionArn(scope, withoutRevision(arn.resourceName!))]);
   }
 
   /**
    * A job definition whose name or ARN is at a JSONPath of the state input, such as `$.jobDefinition`.
    */
   public static fromJsonPath(path: string, options: JobDefinitionInputOptions = {}): JobDefinitionTarget {
-    return new InputJobDefinition(dynamicValue.jsonPath('jobDefinition', path), options);
+    return JobDefinitionTarget.fromInput(dynamicValue.jsonPath('jobDefinition', path), options);
   }
 
   /**
@@ -124,63 +138,37 @@ export abstract class JobDefinitionTarget {
    * `{% $states.input.jobDefinition %}`. Only for states that use JSONata.
    */
   public static fromJsonata(expression: string, options: JobDefinitionInputOptions = {}): JobDefinitionTarget {
-    return new InputJobDefinition(dynamicValue.jsonata('jobDefinition', expression), options);
+    return JobDefinitionTarget.fromInput(dynamicValue.jsonata('jobDefinition', expression), options);
   }
 
   /** @internal */
   public static _fromJobDefinition(jobDefinition: batch.IJobDefinition): JobDefinitionTarget {
-    return new StaticJobDefinition(jobDefinition.jobDefinitionArn, (scope) => grantedArn(scope, jobDefinition));
+    return new JobDefinitionTarget(jobDefinition.jobDefinitionArn, undefined, (scope) => [grantedArn(scope, jobDefinition)]);
   }
 
-  /** @internal The value the state renders. */
-  public abstract readonly _value: string;
-  /** @internal Set when the value comes from the state input. */
-  public abstract readonly _input?: DynamicValue;
-  /** @internal Set when the permissions could not be scoped to exact definitions. */
-  public abstract readonly _unscoped: boolean;
+  private static fromInput(input: DynamicValue, options: JobDefinitionInputOptions): JobDefinitionTarget {
+    const allowed = options.allowed;
+    return new JobDefinitionTarget(input.value, input,
+      (scope) => allowed?.map((d) => grantedArn(scope, d))
+        ?? [Stack.of(scope).formatArn({ service: 'batch', resource: 'job-definition', resourceName: '*' })],
+      allowed === undefined);
+  }
+
+  /**
+   * @param _value the value the state renders
+   * @param _input set when the value comes from the state input
+   * @param resourceArns the ARNs the state machine role may submit
+   * @param _unscoped set when the permissions could not be scoped to exact definitions
+   */
+  private constructor(
+    /** @internal */ public readonly _value: string,
+    /** @internal */ public readonly _input: DynamicValue | undefined,
+    private readonly resourceArns: (scope: IConstruct) => string[],
+    /** @internal */ public readonly _unscoped = false,
+  ) {}
+
   /** @internal The ARNs the state machine role may submit. */
-  public abstract _resourceArns(scope: IConstruct): string[];
-}
-
-class StaticJobQueue extends JobQueueTarget {
-  public readonly _input = undefined;
-  public readonly _unscoped = false;
-  constructor(public readonly _value: string, private readonly arn: (scope: IConstruct) => string) { super(); }
-  public _resourceArns(scope: IConstruct): string[] { return [this.arn(scope)]; }
-}
-
-class InputJobQueue extends JobQueueTarget {
-  public readonly _value: string;
-  public readonly _unscoped: boolean;
-  constructor(public readonly _input: DynamicValue, private readonly options: JobQueueInputOptions) {
-    super();
-    this._value = _input.value;
-    this._unscoped = options.allowed === undefined;
-  }
-  public _resourceArns(scope: IConstruct): string[] {
-    return this.options.allowed?.map((q) => q.jobQueueArn) ?? [queueArn(scope, '*')];
-  }
-}
-
-class StaticJobDefinition extends JobDefinitionTarget {
-  public readonly _input = undefined;
-  public readonly _unscoped = false;
-  constructor(public readonly _value: string, private readonly arn: (scope: IConstruct) => string) { super(); }
-  public _resourceArns(scope: IConstruct): string[] { return [this.arn(scope)]; }
-}
-
-class InputJobDefinition extends JobDefinitionTarget {
-  public readonly _value: string;
-  public readonly _unscoped: boolean;
-  constructor(public readonly _input: DynamicValue, private readonly options: JobDefinitionInputOptions) {
-    super();
-    this._value = _input.value;
-    this._unscoped = options.allowed === undefined;
-  }
-  public _resourceArns(scope: IConstruct): string[] {
-    return this.options.allowed?.map((d) => grantedArn(scope, d))
-      ?? [Stack.of(scope).formatArn({ service: 'batch', resource: 'job-definition', resourceName: '*' })];
-  }
+  public _resourceArns(scope: IConstruct): string[] { return this.resourceArns(scope); }
 }
 
 function queueArn(scope: IConstruct, name: string): string {
