@@ -133,7 +133,7 @@ export class BatchEnvironment extends Construct {
   /**
    * The VPC of the compute environments.
    *
-   * @default - undefined when `jobQueue` or `computeEnvironments` is given without `vpc`
+   * @default - none when `jobQueue` or `computeEnvironments` is given without `vpc`
    */
   public readonly vpc?: ec2.IVpc;
 

@@ -8,10 +8,11 @@ export enum JobOutput {
    */
   FULL = 'FULL',
   /**
-   * The job ID, name and status; and the status reason, number of attempts and log stream name
+   * The job ID, name and status, with the status reason, number of attempts and log stream name
    * when the job definition is a container that logs with `awslogs` (a `BatchJob`, say) or the
-   * state uses JSONata. For an array job: its ID, name, status, size and the status summary of
-   * its children.
+   * state uses JSONata.
+   *
+   * For an array job: its ID, name, status, size and the status summary of its children.
    */
   COMPACT = 'COMPACT',
 }

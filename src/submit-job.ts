@@ -66,7 +66,8 @@ export interface SubmitJobOptions {
   /**
    * Values for the `Ref::name` placeholders of the job definition's command
    * (`sfn.TaskInput.fromObject({...})`), or an object of the state input
-   * (`sfn.TaskInput.fromJsonPathAt('$.batchjob.parameters')`).
+   * (`sfn.TaskInput.fromJsonPathAt('$.batchjob.parameters')`). In a state that uses JSONata, a
+   * JSONata expression gives the whole object: `sfn.TaskInput.fromText('{% $states.input.batchjob.parameters %}')`.
    *
    * @default - the job definition's default parameters
    */
@@ -296,14 +297,15 @@ export class SubmitJob extends sfn.TaskStateBase {
   }
 
   private warnIfUnscoped(): void {
-    const unscoped: Array<[string, string]> = [];
-    if (this.jobQueueTarget._unscoped) { unscoped.push(['jobQueue', 'JobQueueTarget.fromJsonPath(path, { allowed: [queue, ...] })']); }
-    if (this.jobDefinitionTarget._unscoped) { unscoped.push(['jobDefinition', 'JobDefinitionTarget.fromJsonPath(path, { allowed: [definition, ...] })']); }
-    for (const [what, how] of unscoped) {
+    // Worded for every jsii language: the option's name, not a TypeScript call.
+    const unscoped: Array<[string, string, string]> = [];
+    if (this.jobQueueTarget._unscoped) { unscoped.push(['jobQueue', 'job queue', 'JobQueueTarget']); }
+    if (this.jobDefinitionTarget._unscoped) { unscoped.push(['jobDefinition', 'job definition', 'JobDefinitionTarget']); }
+    for (const [what, noun, target] of unscoped) {
       Annotations.of(this).addWarningV2(`cdk-batch-stepfunctions:unscoped-${what}`,
         `The ${what} comes from the state input and no allow-list was given, so the state machine role may `
-        + `submit to every ${what === 'jobQueue' ? 'job queue' : 'job definition'} in this account and region. `
-        + `Narrow it with ${how} (the JSONata form takes the same option).`);
+        + `submit to every ${noun} in this account and region. Narrow it with the \`allowed\` option of `
+        + `${target}.fromJsonPath or ${target}.fromJsonata: the ${noun}s the input may name.`);
     }
   }
 }

@@ -134,9 +134,10 @@ describe('least-privilege IAM', () => {
         JOBS,
       ],
     });
-    Annotations.fromStack(stack).hasWarning('/Stack/Task', Match.stringLikeRegexp(
+    Annotations.fromStack(stack).hasWarning('/Stack/Task',
       'The jobQueue comes from the state input and no allow-list was given, so the state machine role may submit to every job queue '
-      + 'in this account and region. Narrow it with JobQueueTarget.fromJsonPath\\(path, \\{ allowed: \\[queue, ...\\] \\}\\)'));
+      + 'in this account and region. Narrow it with the `allowed` option of JobQueueTarget.fromJsonPath or JobQueueTarget.fromJsonata: '
+      + 'the job queues the input may name. [ack: cdk-batch-stepfunctions:unscoped-jobQueue]');
   });
 
   test('definition from the state input (JSONata) without an allow-list: the account/region definitions, and a warning', () => {
@@ -154,7 +155,10 @@ describe('least-privilege IAM', () => {
         JOBS,
       ],
     });
-    Annotations.fromStack(stack).hasWarning('/Stack/Task', Match.stringLikeRegexp('The jobDefinition comes from the state input and no allow-list'));
+    Annotations.fromStack(stack).hasWarning('/Stack/Task',
+      'The jobDefinition comes from the state input and no allow-list was given, so the state machine role may submit to every job '
+      + 'definition in this account and region. Narrow it with the `allowed` option of JobDefinitionTarget.fromJsonPath or '
+      + 'JobDefinitionTarget.fromJsonata: the job definitions the input may name. [ack: cdk-batch-stepfunctions:unscoped-jobDefinition]');
   });
 
   test('no resource is "*" except batch:DescribeJobs', () => {
