@@ -7,7 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BatchEnvironment } from './batch-environment';
 import { Platform } from './capacity';
-import { logStreamPrefix, validateJobProps } from './private/job-validation';
+import { DEFAULT_CPU, defaultMemory, logStreamPrefix, validateJobProps } from './private/job-validation';
 import { JOB_DEFINITION_NAME_MAX_LENGTH } from './private/limits';
 import { grantByNamePattern } from './private/permission-scope';
 
@@ -39,9 +39,10 @@ export interface BatchJobProps {
   readonly cpu?: number;
 
   /**
-   * The memory of the container. On Fargate it must fit the vCPUs.
+   * The memory of the container, in whole MiB. On Fargate it must be a value Fargate allows for the
+   * vCPUs: 512 MiB to 2 GiB for 0.25 vCPU, 2 to 8 GiB for 1 vCPU, 4 to 16 GiB for 2, and so on (see the link).
    *
-   * @default Size.gibibytes(2)
+   * @default - 2 GiB; on Fargate with more than 1 vCPU, the least Fargate allows: 2 GiB per vCPU
    * @see https://docs.aws.amazon.com/batch/latest/APIReference/API_ResourceRequirement.html
    */
   readonly memory?: Size;
@@ -99,7 +100,8 @@ export interface BatchJobProps {
   readonly logGroup?: logs.ILogGroup;
 
   /**
-   * The prefix of the job's log streams (`prefix/container-name/task-id`).
+   * The prefix of the job's log streams (`prefix/container-name/task-id`): no `:` or `*`, which
+   * log stream names cannot contain.
    *
    * @default - the construct id, with characters other than letters, digits, `-` and `_` replaced by `-`
    */
@@ -200,8 +202,8 @@ export class BatchJob extends Construct implements iam.IGrantable {
 
     const container = {
       image: props.image,
-      cpu: props.cpu ?? 1,
-      memory: props.memory ?? Size.gibibytes(2),
+      cpu: props.cpu ?? DEFAULT_CPU,
+      memory: props.memory ?? defaultMemory(props.cpu ?? DEFAULT_CPU, this.platform),
       command: props.command,
       environment: props.environmentVariables,
       secrets: props.secrets,

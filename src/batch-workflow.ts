@@ -12,7 +12,7 @@ import { JobOutput } from './job-output';
 import { BatchValidationError } from './private/errors';
 import { FailureHandler } from './private/failure-handler';
 import { addWorkflowGuards } from './private/guards';
-import { submitJobsOf, syncBatchStates, validateWorkflowProps } from './private/workflow-validation';
+import { jobNameFromId, submitJobsOf, syncBatchStates, validateWorkflowProps } from './private/workflow-validation';
 import { SubmitJob } from './submit-job';
 
 /**
@@ -40,7 +40,7 @@ export interface BatchWorkflowProps {
   /**
    * The name of the job submitted by the one-job workflow.
    *
-   * @default - the id of this construct
+   * @default - the id of this construct, with characters other than letters, digits, `-` and `_` replaced by `-`
    */
   readonly jobName?: string;
 
@@ -57,6 +57,14 @@ export interface BatchWorkflowProps {
    * @default - none
    */
   readonly containerOverrides?: ContainerOverrides;
+
+  /**
+   * The share identifier of the job submitted by the one-job workflow, required when the job
+   * queue has a fair-share scheduling policy (`schedulingPolicy` of the `BatchEnvironment`).
+   *
+   * @default - none
+   */
+  readonly shareIdentifier?: string;
 
   /**
    * What the SubmitJob tasks output, unless a task chooses: the one job's task, and the tasks
@@ -178,7 +186,8 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
       this.submitJob = new SubmitJob(this, 'SubmitJob', {
         jobQueue: props.job.environment.jobQueue,
         jobDefinition: props.job.jobDefinition,
-        jobName: props.jobName ?? id,
+        jobName: props.jobName ?? jobNameFromId(id),
+        shareIdentifier: props.shareIdentifier,
         parameters: props.jobParameters ?? sfn.TaskInput.fromJsonPathAt('$.parameters'),
         containerOverrides: props.containerOverrides,
       });

@@ -43,7 +43,8 @@ export class JobQueueTarget {
    */
   public static fromName(jobQueueName: string): JobQueueTarget {
     if (!Token.isUnresolved(jobQueueName) && !JOB_QUEUE_NAME_PATTERN.test(jobQueueName)) {
-      invalid('jobQueue', 'must be a job queue name of 1 to 128 letters, numbers, hyphens and underscores', JSON.stringify(jobQueueName));
+      invalid('jobQueue', `must be a job queue name of 1 to 128 letters, numbers, hyphens and underscores${arnHint(jobQueueName, 'JobQueueTarget')}`,
+        JSON.stringify(jobQueueName));
     }
     return new JobQueueTarget(jobQueueName, undefined, (scope) => [queueArn(scope, jobQueueName)]);
   }
@@ -52,7 +53,7 @@ export class JobQueueTarget {
    * A job queue by ARN: `arn:aws:batch:REGION:ACCOUNT:job-queue/NAME`.
    */
   public static fromArn(jobQueueArn: string): JobQueueTarget {
-    checkArn('jobQueue', jobQueueArn, 'job-queue');
+    checkArn('jobQueue', jobQueueArn, 'job-queue', JOB_QUEUE_NAME_PATTERN, 'NAME');
     return new JobQueueTarget(jobQueueArn, undefined, () => [jobQueueArn]);
   }
 
@@ -113,7 +114,8 @@ export class JobDefinitionTarget {
    */
   public static fromName(jobDefinitionName: string): JobDefinitionTarget {
     if (!Token.isUnresolved(jobDefinitionName) && !JOB_DEFINITION_NAME_AND_REVISION_PATTERN.test(jobDefinitionName)) {
-      invalid('jobDefinition', 'must be a job definition name of 1 to 128 letters, numbers, hyphens and underscores, optionally followed by `:REVISION`', JSON.stringify(jobDefinitionName));
+      invalid('jobDefinition', 'must be a job definition name of 1 to 128 letters, numbers, hyphens and underscores, optionally followed by '
+        + `\`:REVISION\`${arnHint(jobDefinitionName, 'JobDefinitionTarget')}`, JSON.stringify(jobDefinitionName));
     }
     return new JobDefinitionTarget(jobDefinitionName, undefined, (scope) => [definitionArn(scope, withoutRevision(jobDefinitionName))]);
   }
@@ -122,7 +124,7 @@ export class JobDefinitionTarget {
    * A job definition by ARN: `arn:aws:batch:REGION:ACCOUNT:job-definition/NAME:REVISION`.
    */
   public static fromArn(jobDefinitionArn: string): JobDefinitionTarget {
-    const arn = checkArn('jobDefinition', jobDefinitionArn, 'job-definition');
+    const arn = checkArn('jobDefinition', jobDefinitionArn, 'job-definition', JOB_DEFINITION_NAME_AND_REVISION_PATTERN, 'NAME or NAME:REVISION');
     return new JobDefinitionTarget(jobDefinitionArn, undefined, (scope) => [definitionArn(scope, withoutRevision(arn.resourceName!))]);
   }
 
@@ -206,10 +208,17 @@ function withoutRevision(nameAndRevision: string): string {
     : nameAndRevision.split(':')[0];
 }
 
-function checkArn(property: string, arn: string, resource: string) {
-  const shape = new RegExp(`^arn:[a-z-]+:batch:[a-z0-9-]+:[0-9]{12}:${resource}/.+$`);
-  if (!Token.isUnresolved(arn) && !shape.test(arn)) {
-    invalid(property, `must be an ARN of the form arn:PARTITION:batch:REGION:ACCOUNT:${resource}/NAME`, JSON.stringify(arn));
+/** Checks an ARN's form, and the name in it against `name`; returns its parts. */
+function checkArn(property: string, arn: string, resource: string, name: RegExp, nameForm: string) {
+  const shape = new RegExp(`^arn:[a-z-]+:batch:[a-z0-9-]+:[0-9]{12}:${resource}/(.+)$`);
+  const match = Token.isUnresolved(arn) ? undefined : shape.exec(arn);
+  if (!Token.isUnresolved(arn) && !(match && name.test(match[1]))) {
+    invalid(property, `must be an ARN of the form arn:PARTITION:batch:REGION:ACCOUNT:${resource}/${nameForm}`, JSON.stringify(arn));
   }
   return Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
+}
+
+/** Points at `fromArn` when a name looks like an ARN. */
+function arnHint(value: string, target: string): string {
+  return value.startsWith('arn:') ? ` (for an ARN, use ${target}.fromArn)` : '';
 }

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { ContainerOverrides, EvaluateOnExit, JobDependency } from './container-overrides';
 import { JobOutput } from './job-output';
 import { JobDefinitionTarget, JobQueueTarget } from './job-reference';
+import { placementProblem } from './private/job-placement';
 import { shareStatements, submitJobPolicies } from './private/submit-job-policies';
 import { checkQueryLanguage, logsWithAwsLogs, renderCompactOutput, renderSubmitJobParameters } from './private/submit-job-render';
 import { validateSubmitJob } from './private/submit-job-validation';
@@ -135,7 +136,8 @@ export interface SubmitJobOptions {
   readonly propagateTags?: boolean;
 
   /**
-   * The share identifier of the job, for job queues with a fair-share scheduling policy.
+   * The share identifier of the job: up to 255 letters and digits, optionally followed by `*`.
+   * Required when the job queue has a fair-share scheduling policy, and only valid then.
    *
    * @default - none
    */
@@ -242,6 +244,11 @@ export class SubmitJob extends sfn.TaskStateBase {
       tagging: validated.tagging,
     }));
     this.warnIfUnscoped();
+    // At synth: compute environments may be added to the queue after the task is created.
+    this.node.addValidation({
+      validate: () => [placementProblem(props.jobQueue, props.jobDefinition, props.shareIdentifier)]
+        .filter((problem): problem is string => problem !== undefined),
+    });
   }
 
   /** Remembers the graph, for `taskPolicies`, then binds as any task. */

@@ -292,6 +292,8 @@ describe('validation', () => {
       /^`computeEnvironments` must have at most 3 entries, got 4 entries$/],
     ['empty computeEnvironments', () => ({ platform: Platform.FARGATE, computeEnvironments: [] }),
       /^`computeEnvironments` must have at least 1 entry, got 0 entries$/],
+    ['empty securityGroups', () => ({ securityGroups: [] }),
+      /^`securityGroups` must have at least 1 entry, since Batch compute environments need a security group, got 0 entries$/],
     ['assignPublicIp on EC2', () => ({ capacity: [Capacity.ec2OnDemand()], assignPublicIp: false }),
       /^`assignPublicIp` is only valid on Fargate; on EC2 the subnet decides whether instances get a public IP, got an EC2 environment$/],
   ])('%s', (_name, props, message) => {

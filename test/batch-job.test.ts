@@ -203,12 +203,46 @@ describe('validation', () => {
     ['too many retry strategies', { retryStrategies: Array(6).fill(batch.RetryStrategy.of(batch.Action.EXIT, batch.Reason.NON_ZERO_EXIT_CODE)) },
       /^`retryStrategies` must have at most 5 entries, got 6 entries$/],
     ['timeout too short', { timeout: Duration.seconds(30) }, /^`timeout` must be at least 60 seconds, got 30 seconds$/],
+    ['timeout not whole seconds', { timeout: Duration.millis(90_500) }, /^`timeout` must be a whole number of seconds, got 90,500 milliseconds$/],
+    ['memory not whole MiB', { memory: Size.kibibytes(1_500) }, /^`memory` must be a whole number of MiB, got 1,536,000 bytes$/],
+    ['memory too small for 4 vCPU on Fargate', { cpu: 4, memory: Size.gibibytes(2) },
+      /^`memory` must be one of 8,192 to 30,720 in steps of 1,024 MiB with 4 vCPU on Fargate, got 2,048 MiB$/],
+    ['memory too large for 0.25 vCPU on Fargate', { cpu: 0.25, memory: Size.gibibytes(4) },
+      /^`memory` must be one of 512, 1,024 or 2,048 MiB with 0.25 vCPU on Fargate, got 4,096 MiB$/],
+    ['memory between the values for 0.25 vCPU on Fargate', { cpu: 0.25, memory: Size.mebibytes(1_536) },
+      /^`memory` must be one of 512, 1,024 or 2,048 MiB with 0.25 vCPU on Fargate, got 1,536 MiB$/],
+    ['memory off the steps for 8 vCPU on Fargate', { cpu: 8, memory: Size.mebibytes(17_408) },
+      /^`memory` must be one of 16,384 to 61,440 in steps of 4,096 MiB with 8 vCPU on Fargate, got 17,408 MiB$/],
+    ['memory with the default vCPU on Fargate', { memory: Size.gibibytes(1) },
+      /^`memory` must be one of 2,048 to 8,192 in steps of 1,024 MiB with 1 vCPU on Fargate, got 1,024 MiB$/],
+    ['memory under 4 MiB on EC2', { memory: Size.mebibytes(3), platform: Platform.EC2 }, /^`memory` must be at least 4 MiB, got 3 MiB$/],
+    ['logStreamPrefix with a colon', { logStreamPrefix: 'a:b' },
+      /^`logStreamPrefix` must be at least 1 character long, without `:` or `\*`, which log stream names cannot contain, got "a:b"$/],
+    ['logStreamPrefix empty', { logStreamPrefix: '' },
+      /^`logStreamPrefix` must be at least 1 character long, without `:` or `\*`, which log stream names cannot contain, got ""$/],
     ['jobDefinitionName too long', { jobDefinitionName: 'a'.repeat(129) }, /^`jobDefinitionName` must be 1 to 128 characters long, got "a+" \(129\)$/],
     ['jobDefinitionName empty', { jobDefinitionName: '' }, /^`jobDefinitionName` must be 1 to 128 characters long, got "" \(0\)$/],
     ['jobDefinitionName characters', { jobDefinitionName: 'my job' }, /^`jobDefinitionName` must contain only letters, digits, hyphens and underscores, got "my job"$/],
   ])('%s', (_name, props, message) => {
     const { stack, environment } = setup();
     expect(() => new BatchJob(stack, 'Job', { environment, image, ...props })).toThrow(message);
+  });
+
+  test.each<[number, number]>([[0.25, 512], [0.25, 2_048], [0.5, 4_096], [1, 8_192], [2, 16_384], [4, 30_720], [8, 61_440], [16, 122_880]])(
+    'Fargate allows %d vCPU with %d MiB', (cpu, mib) => {
+      const { stack, environment } = setup();
+      expect(() => new BatchJob(stack, 'Job', { environment, image, cpu, memory: Size.mebibytes(mib) })).not.toThrow();
+    });
+
+  test.each<[number, Platform, string]>([
+    [0.25, Platform.FARGATE, '2048'], [1, Platform.FARGATE, '2048'], [2, Platform.FARGATE, '4096'],
+    [4, Platform.FARGATE, '8192'], [16, Platform.FARGATE, '32768'], [4, Platform.EC2, '2048'],
+  ])('the default memory with %d vCPU on %s is %s MiB', (cpu, platform, mib) => {
+    const { stack, environment } = setup();
+    new BatchJob(stack, 'Job', { environment, image, cpu, platform });
+    Template.fromStack(stack).hasResourceProperties('AWS::Batch::JobDefinition', {
+      ContainerProperties: { ResourceRequirements: Match.arrayWith([{ Type: 'MEMORY', Value: mib }]) },
+    });
   });
 
   test('token values skip validation', () => {

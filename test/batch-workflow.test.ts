@@ -1,11 +1,12 @@
 import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { BatchEnvironment, BatchJob, BatchWorkflow, BatchWorkflowProps, JobOutput, SubmitJob } from '../src';
+import { BatchEnvironment, BatchJob, BatchWorkflow, BatchWorkflowProps, JobOutput, Platform, SubmitJob } from '../src';
 import { stateMachineDefinition } from './util';
 
 function setUp() {
@@ -218,6 +219,11 @@ describe('errors', () => {
     ['neither', () => ({}), 'Give one of `definition` (states of your own) and `job` (one job), got neither'],
     ['jobName with definition', (_: BatchJob, s: Stack) => ({ definition: new sfn.Pass(s, 'P'), jobName: 'x' }),
       '`jobName` cannot be used with `definition`: it configures the job of a one-job workflow (`job`); set it on your SubmitJob task instead'],
+    ['shareIdentifier with definition', (_: BatchJob, s: Stack) => ({ definition: new sfn.Pass(s, 'P'), shareIdentifier: 'teamA' }),
+      '`shareIdentifier` cannot be used with `definition`: it configures the job of a one-job workflow (`job`); set it on your SubmitJob task instead'],
+    ['timeout of 0 seconds', (j: BatchJob) => ({ job: j, timeout: Duration.seconds(0) }), '`timeout` must be at least 1 seconds, got 0 seconds'],
+    ['timeout not whole seconds', (j: BatchJob) => ({ job: j, timeout: Duration.millis(1_500) }),
+      '`timeout` must be a whole number of seconds, got 1,500 milliseconds'],
     ['topic given and created', (j: BatchJob, s: Stack) => ({ job: j, notificationTopic: new sns.Topic(s, 'T'), createNotificationTopic: true }),
       '`notificationTopic` cannot be used with `createNotificationTopic`: give a topic, or ask for one to be created'],
     ['notification without failure handling', (j: BatchJob) => ({ job: j, createNotificationTopic: true, handleFailures: false }),
@@ -250,6 +256,79 @@ describe('errors', () => {
       definition: task, stateMachineType: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(5),
     })).not.toThrow();
   });
+});
+
+describe('the job and its queue, checked at synth', () => {
+  function synthError(build: (stack: Stack) => void): string {
+    const stack = new Stack();
+    build(stack);
+    try {
+      Template.fromStack(stack);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  }
+  const image = ecs.ContainerImage.fromRegistry('busybox');
+  const fairShare = (stack: Stack) => new BatchEnvironment(stack, 'Env', {
+    schedulingPolicy: new batch.FairshareSchedulingPolicy(stack, 'Policy', { shares: [{ shareIdentifier: 'teamA', weightFactor: 1 }] }),
+  });
+
+  test('a fair-share queue needs a share identifier', () => {
+    expect(synthError((stack) => {
+      const environment = fairShare(stack);
+      new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image }) });
+    })).toContain('[Default/Workflow/SubmitJob] `shareIdentifier` is required when the job queue has a fair-share scheduling policy, '
+      + 'got nothing: Batch rejects such a job at submit. Give the share identifier the job is scheduled under');
+  });
+
+  test('with one, it is submitted', () => {
+    const stack = new Stack();
+    const environment = fairShare(stack);
+    new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image }), shareIdentifier: 'teamA' });
+    expect(stateMachineDefinition(stack).States.SubmitJob.Parameters.ShareIdentifier).toEqual('teamA');
+  });
+
+  test('a queue without a scheduling policy takes no share identifier', () => {
+    expect(synthError((stack) => {
+      const environment = new BatchEnvironment(stack, 'Env');
+      new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image }), shareIdentifier: 'teamA' });
+    })).toContain('[Default/Workflow/SubmitJob] `shareIdentifier` is only valid when the job queue has a fair-share scheduling policy, '
+      + 'got "teamA" for a job queue without one: Batch rejects such a job at submit');
+  });
+
+  test('an EC2 job in a Fargate queue fails, and a Fargate job in an EC2 queue', () => {
+    expect(synthError((stack) => {
+      const environment = new BatchEnvironment(stack, 'Env');
+      new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image, platform: Platform.EC2 }) });
+    })).toContain('[Default/Workflow/SubmitJob] `jobDefinition` must run on the platform of the job queue\'s compute environments (FARGATE), '
+      + 'got a job definition for EC2: Batch cannot place its jobs in that queue. Give the job the platform of its queue, or submit it to a queue of its platform');
+    expect(synthError((stack) => {
+      const environment = new BatchEnvironment(stack, 'Env', { platform: Platform.EC2 });
+      const fargate = new BatchEnvironment(stack, 'Fargate');
+      const job = new BatchJob(stack, 'Job', { environment: fargate, image });
+      new BatchWorkflow(stack, 'Workflow', {
+        definition: new SubmitJob(stack, 'Submit', { jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: 'run' }),
+      });
+    })).toContain('[Default/Submit] `jobDefinition` must run on the platform of the job queue\'s compute environments (EC2), got a job definition for FARGATE');
+  });
+
+  test('queues and definitions from elsewhere are not checked', () => {
+    expect(synthError((stack) => {
+      const queue = batch.JobQueue.fromJobQueueArn(stack, 'Queue', 'arn:aws:batch:us-east-1:111122223333:job-queue/q');
+      const environment = new BatchEnvironment(stack, 'Env', { platform: Platform.EC2 });
+      const job = new BatchJob(stack, 'Job', { environment, image });
+      new BatchWorkflow(stack, 'Workflow', {
+        definition: new SubmitJob(stack, 'Submit', { jobQueue: queue, jobDefinition: job.jobDefinition, jobName: 'run', shareIdentifier: 'teamA' }),
+      });
+    })).toEqual('no error');
+  });
+});
+
+test('the default job name is the construct id, made a valid job name', () => {
+  const { stack, job } = setUp();
+  new BatchWorkflow(stack, 'My Workflow.v2', { job });
+  expect(stateMachineDefinition(stack).States.SubmitJob.Parameters.JobName).toEqual('My-Workflow-v2');
 });
 
 describe('composition', () => {

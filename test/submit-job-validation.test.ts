@@ -35,9 +35,19 @@ describe('validation at synth: one failing case per rule', () => {
     ['evaluateOnExit without attempts', { evaluateOnExit: [{ action: batch.Action.RETRY, onExitCode: '1' }] },
       '`evaluateOnExit` needs `attempts`: Batch reads both from one retry strategy, got `evaluateOnExit` alone'],
     ['attemptTimeout under 60 s', { attemptTimeout: Duration.seconds(59) }, '`attemptTimeout` must be at least 60 seconds, got 59 seconds'],
+    ['attemptTimeout not whole seconds', { attemptTimeout: Duration.millis(90_500) },
+      '`attemptTimeout` must be a whole number of seconds, got 90,500 milliseconds'],
     ['vcpus not positive', { containerOverrides: { vcpus: 0 } }, '`containerOverrides.vcpus` must be positive, got 0'],
     ['memory not positive', { containerOverrides: { memory: Size.mebibytes(0) } }, '`containerOverrides.memory` must be positive, got 0 MiB'],
-    ['gpuCount not positive', { containerOverrides: { gpuCount: -1 } }, '`containerOverrides.gpuCount` must be positive, got -1'],
+    ['memory not whole MiB', { containerOverrides: { memory: Size.kibibytes(1_500) } },
+      '`containerOverrides.memory` must be a whole number of MiB, got 1,536,000 bytes'],
+    ['gpuCount not positive', { containerOverrides: { gpuCount: -1 } }, '`containerOverrides.gpuCount` must be an integer of at least 1, got -1'],
+    ['gpuCount not whole', { containerOverrides: { gpuCount: 0.5 } }, '`containerOverrides.gpuCount` must be an integer of at least 1, got 0.5'],
+    ['shareIdentifier empty', { shareIdentifier: '' }, '`shareIdentifier` must be 1 to 255 letters and digits, optionally followed by `*`, got ""'],
+    ['shareIdentifier characters', { shareIdentifier: 'team-a' },
+      '`shareIdentifier` must be 1 to 255 letters and digits, optionally followed by `*`, got "team-a"'],
+    ['shareIdentifier too long', { shareIdentifier: 'a'.repeat(256) },
+      `\`shareIdentifier\` must be 1 to 255 letters and digits, optionally followed by \`*\`, got "${'a'.repeat(256)}"`],
     ['environment AWS_BATCH', { containerOverrides: { environment: { AWS_BATCH_JOB_ID: 'x' } } },
       '`containerOverrides.environment` must not have names starting with AWS_BATCH, which Batch reserves, got "AWS_BATCH_JOB_ID"'],
     ['tags over 50', { tags: Object.fromEntries(many(51).map((i) => [`k${i}`, 'v'])) }, '`tags` must have at most 50 entries, got 51 entries'],
@@ -112,10 +122,37 @@ describe('job queue and job definition targets', () => {
       '`jobQueue` must be a JSONata expression written `{% ... %}`, got "$states.input.queue"'],
     ['definition name', () => JobDefinitionTarget.fromName('prep:latest'),
       '`jobDefinition` must be a job definition name of 1 to 128 letters, numbers, hyphens and underscores, optionally followed by `:REVISION`, got "prep:latest"'],
+    ['queue name given an ARN', () => JobQueueTarget.fromName('arn:aws:batch:us-east-1:111122223333:job-queue/q'),
+      '`jobQueue` must be a job queue name of 1 to 128 letters, numbers, hyphens and underscores (for an ARN, use JobQueueTarget.fromArn), '
+      + 'got "arn:aws:batch:us-east-1:111122223333:job-queue/q"'],
+    ['queue ARN with a bad name', () => JobQueueTarget.fromArn('arn:aws:batch:us-east-1:111122223333:job-queue/my queue'),
+      '`jobQueue` must be an ARN of the form arn:PARTITION:batch:REGION:ACCOUNT:job-queue/NAME, got "arn:aws:batch:us-east-1:111122223333:job-queue/my queue"'],
+    ['definition name given an ARN', () => JobDefinitionTarget.fromName('arn:aws:batch:us-east-1:111122223333:job-definition/d:1'),
+      '`jobDefinition` must be a job definition name of 1 to 128 letters, numbers, hyphens and underscores, optionally followed by '
+      + '`:REVISION` (for an ARN, use JobDefinitionTarget.fromArn), got "arn:aws:batch:us-east-1:111122223333:job-definition/d:1"'],
+    ['definition ARN with revision 0', () => JobDefinitionTarget.fromArn('arn:aws:batch:us-east-1:111122223333:job-definition/d:0'),
+      '`jobDefinition` must be an ARN of the form arn:PARTITION:batch:REGION:ACCOUNT:job-definition/NAME or NAME:REVISION, '
+      + 'got "arn:aws:batch:us-east-1:111122223333:job-definition/d:0"'],
     ['definition ARN', () => JobDefinitionTarget.fromArn('prep'),
-      '`jobDefinition` must be an ARN of the form arn:PARTITION:batch:REGION:ACCOUNT:job-definition/NAME, got "prep"'],
+      '`jobDefinition` must be an ARN of the form arn:PARTITION:batch:REGION:ACCOUNT:job-definition/NAME or NAME:REVISION, got "prep"'],
   ])('%s', (_, make, message) => {
     expect(make).toThrow(message);
+  });
+
+  test.each([
+    ['a definition ARN with a revision', 'arn:aws:batch:us-east-1:111122223333:job-definition/prep:3'],
+    ['a definition ARN without one', 'arn:aws:batch:us-east-1:111122223333:job-definition/prep'],
+  ])('ARNs render as given: %s, and a queue ARN', (_, definitionArn) => {
+    const stack = new Stack();
+    const task = new SubmitJob(stack, 'Task', {
+      jobQueueTarget: JobQueueTarget.fromArn('arn:aws:batch:us-east-1:111122223333:job-queue/SecondaryQueue'),
+      jobDefinitionTarget: JobDefinitionTarget.fromArn(definitionArn),
+      jobName: 'job',
+    });
+    expect(stack.resolve(task.toStateJson()).Parameters).toEqual(expect.objectContaining({
+      JobQueue: 'arn:aws:batch:us-east-1:111122223333:job-queue/SecondaryQueue',
+      JobDefinition: definitionArn,
+    }));
   });
 
   test('a name with a revision renders as given; the role may submit any revision', () => {

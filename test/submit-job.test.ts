@@ -240,13 +240,13 @@ describe('rendering', () => {
     const task = new SubmitJob(stack, 'Task', { ...seedTarget, jobName: '{% $states.input.name %}' });
     expect(() => task.toStateJson()).toThrow(
       'Default/Task: the state uses JSONPath, so values from the state input must be sfn.JsonPath references '
-      + '(or create the task with SubmitJob.jsonata), got JSONata {% $states.input.name %}');
+      + '(or create the task with SubmitJob.jsonata), got JSONata {% $states.input.name %} in JobName');
   });
 
   test('a JSONPath reference in a JSONata state fails at synth', () => {
     const stack = new Stack();
     const task = SubmitJob.jsonata(stack, 'Task', { ...seedTarget, jobName: sfn.JsonPath.stringAt('$.name') });
-    expect(() => task.toStateJson()).toThrow(/the state uses JSONata, so values from the state input must be JSONata expressions such as '\{% \$states.input.x %\}', got JSONPath \$.name/);
+    expect(() => task.toStateJson()).toThrow(/the state uses JSONata, so values from the state input must be JSONata expressions such as '\{% \$states.input.x %\}', got JSONPath \$.name in JobName$/);
   });
 
   test('request-response submits without waiting', () => {

@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Size, SizeRoundingBehavior, TimeConversionOptions, Token } from 'aws-cdk-lib';
 import { BatchValidationError, fmt, invalid } from './errors';
 import { RESERVED_ENV_PREFIX } from './limits';
 
@@ -24,10 +24,25 @@ export function checkMin(property: string, value: number | undefined, min: numbe
   }
 }
 
+/** Converts without rounding, and without throwing on a fraction: the caller names the property. */
+const WHOLE: TimeConversionOptions = { integral: false };
+
+/** The size in MiB, failing with the property's name unless it is a whole number of MiB. */
+export function wholeMebibytes(property: string, size: Size): number {
+  const mib = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!Number.isInteger(mib)) {
+    invalid(property, 'must be a whole number of MiB', `${fmt(size.toBytes({ rounding: SizeRoundingBehavior.NONE }))} bytes`);
+  }
+  return mib;
+}
+
 /** Checks a duration in whole seconds, skipping unresolved tokens. */
 export function checkSeconds(property: string, value: Duration | undefined, min: number, max?: number): void {
   if (value === undefined || value.isUnresolved()) { return; }
-  const seconds = value.toSeconds();
+  const seconds = value.toSeconds(WHOLE);
+  if (!Number.isInteger(seconds)) {
+    invalid(property, 'must be a whole number of seconds', `${fmt(value.toMilliseconds())} milliseconds`);
+  }
   if (seconds < min || (max !== undefined && seconds > max)) {
     const allowed = max === undefined
       ? `must be at least ${fmt(min)} seconds`

@@ -49,6 +49,9 @@ export function validateEnvironmentProps(props: BatchEnvironmentProps): Capacity
   if (props.cancelStuckJobs === false && props.cancelStuckJobsAfter !== undefined) {
     conflict('cancelStuckJobsAfter', 'cancelStuckJobs', 'stuck jobs are not cancelled when `cancelStuckJobs` is false');
   }
+  if (props.securityGroups !== undefined && props.securityGroups.length === 0) {
+    invalid('securityGroups', 'must have at least 1 entry, since Batch compute environments need a security group', '0 entries');
+  }
   checkRange('natGateways', props.natGateways, NAT_GATEWAYS_MIN, NAT_GATEWAYS_MAX);
   checkRange('priority', props.priority, JOB_QUEUE_PRIORITY_MIN, JOB_QUEUE_PRIORITY_MAX);
   checkSeconds('cancelStuckJobsAfter', props.cancelStuckJobsAfter,

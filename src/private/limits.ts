@@ -27,6 +27,9 @@ export const TAGS_MAX = 50;
 export const TAG_KEY_MAX_LENGTH = 128;
 export const TAG_VALUE_MAX_LENGTH = 256;
 export const TAG_RESERVED_PREFIX = 'aws:';
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html#Batch-SubmitJob-request-shareIdentifier
+export const SHARE_IDENTIFIER_MAX_LENGTH = 255;
+export const SHARE_IDENTIFIER_PATTERN = /^[A-Za-z0-9]{1,255}\*?$/;
 // https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html#Batch-SubmitJob-request-schedulingPriorityOverride
 export const SCHEDULING_PRIORITY_MIN = 0;
 export const SCHEDULING_PRIORITY_MAX = 9999;
@@ -55,6 +58,18 @@ export const JOB_DEFINITION_NAME_AND_REVISION_PATTERN = /^[A-Za-z0-9_-]{1,128}(:
 export const JOB_QUEUE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 // https://docs.aws.amazon.com/batch/latest/APIReference/API_ResourceRequirement.html (VCPU on Fargate)
 export const FARGATE_VCPU_VALUES = [0.25, 0.5, 1, 2, 4, 8, 16];
+/** The memory (MiB) Fargate allows for each vCPU value (same page, MEMORY on Fargate). */
+export const FARGATE_MEMORY_MIB: ReadonlyMap<number, readonly number[]> = new Map([
+  [0.25, [512, 1_024, 2_048]],
+  [0.5, steps(1_024, 4_096, 1_024)],
+  [1, steps(2_048, 8_192, 1_024)],
+  [2, steps(4_096, 16_384, 1_024)],
+  [4, steps(8_192, 30_720, 1_024)],
+  [8, steps(16_384, 61_440, 4_096)],
+  [16, steps(32_768, 122_880, 8_192)],
+]);
+/** Same page: a container gets at least 4 MiB (EC2). */
+export const CONTAINER_MEMORY_MIN_MIB = 4;
 // One NAT gateway per Availability Zone of the VPC the environment creates (2 AZs).
 export const NAT_GATEWAYS_MIN = 1;
 export const NAT_GATEWAYS_MAX = 2;
@@ -75,3 +90,8 @@ export const MANAGED_POLICY_MAX_CHARS = 6_144;
 export const ROLE_MANAGED_POLICIES_DEFAULT = 10;
 export const ROLE_MANAGED_POLICIES_MAX = 20;
 
+
+/** `min`, `min + step`, ... up to `max`. */
+function steps(min: number, max: number, step: number): number[] {
+  return Array.from({ length: (max - min) / step + 1 }, (_, i) => min + i * step);
+}

@@ -89,15 +89,18 @@ class AmountText implements IResolvable {
  * JSONata state would be sent as the path itself.
  */
 export function checkQueryLanguage(path: string, queryLanguage: sfn.QueryLanguage, parameters: object): void {
+  // Each finding names the SubmitJob parameter it is in (`JobName`, `ContainerOverrides`, ...).
+  const found = (inParameter: (value: unknown) => string[]) => Object.entries(parameters)
+    .flatMap(([name, value]) => inParameter(value).map((text) => `${text} in ${name.replace(/\.\$$/, '')}`));
   if (queryLanguage === sfn.QueryLanguage.JSONATA) {
-    const paths = [...sfn.FieldUtils.findReferencedPaths(parameters)];
+    const paths = found((value) => [...sfn.FieldUtils.findReferencedPaths({ value })]);
     if (paths.length > 0) {
       throw new BatchValidationError(`${path}: the state uses JSONata, so values from the state input must be JSONata expressions `
         + `such as '{% $states.input.x %}', got JSONPath ${paths.join(', ')}`);
     }
     return;
   }
-  const expressions = jsonataStrings(parameters);
+  const expressions = found(jsonataStrings);
   if (expressions.length > 0) {
     throw new BatchValidationError(`${path}: the state uses JSONPath, so values from the state input must be sfn.JsonPath references `
       + `(or create the task with SubmitJob.jsonata), got JSONata ${expressions.join(', ')}`);

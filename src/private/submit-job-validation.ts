@@ -1,6 +1,6 @@
-import { SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { checkEnvironmentNames, checkSeconds, exactlyOne } from './checks';
+import { checkEnvironmentNames, checkMin, checkSeconds, exactlyOne, wholeMebibytes } from './checks';
 import { BatchValidationError, checkCount, checkLength, checkRange, fmt, invalid } from './errors';
 import * as limits from './limits';
 import { isJsonata } from './state-input';
@@ -43,6 +43,7 @@ export function validateSubmitJob(props: SubmitJobProps): ValidatedSubmitJob {
   checkSeconds('attemptTimeout', props.attemptTimeout, limits.ATTEMPT_TIMEOUT_MIN_SECONDS);
   checkContainerOverrides(props.containerOverrides);
   checkTags(props.tags);
+  checkShareIdentifier(props.shareIdentifier);
   checkRange('schedulingPriorityOverride', props.schedulingPriorityOverride, limits.SCHEDULING_PRIORITY_MIN, limits.SCHEDULING_PRIORITY_MAX);
 
   const tagged = props.tags !== undefined && (Token.isUnresolved(props.tags) || Object.keys(props.tags).length > 0);
@@ -55,6 +56,14 @@ function checkJobName(jobName: string): void {
   checkLength('jobName', jobName, 1, limits.JOB_NAME_MAX_LENGTH);
   if (!Token.isUnresolved(jobName) && !limits.JOB_NAME_PATTERN.test(jobName)) {
     invalid('jobName', 'must start with a letter or number and contain only letters, numbers, hyphens and underscores', JSON.stringify(jobName));
+  }
+}
+
+function checkShareIdentifier(shareIdentifier: string | undefined): void {
+  if (shareIdentifier === undefined || Token.isUnresolved(shareIdentifier) || isJsonata(shareIdentifier)) { return; }
+  if (!limits.SHARE_IDENTIFIER_PATTERN.test(shareIdentifier)) {
+    invalid('shareIdentifier', `must be 1 to ${limits.SHARE_IDENTIFIER_MAX_LENGTH} letters and digits, optionally followed by \`*\``,
+      JSON.stringify(shareIdentifier));
   }
 }
 
@@ -79,9 +88,9 @@ function checkEvaluateOnExit(props: SubmitJobProps): void {
 function checkContainerOverrides(overrides?: ContainerOverrides): void {
   if (overrides === undefined) { return; }
   checkPositive('containerOverrides.vcpus', overrides.vcpus);
-  checkPositive('containerOverrides.gpuCount', overrides.gpuCount);
+  checkMin('containerOverrides.gpuCount', overrides.gpuCount, 1);
   if (overrides.memory !== undefined && !overrides.memory.isUnresolved()) {
-    checkPositive('containerOverrides.memory', overrides.memory.toMebibytes({ rounding: SizeRoundingBehavior.NONE }), ' MiB');
+    checkPositive('containerOverrides.memory', wholeMebibytes('containerOverrides.memory', overrides.memory), ' MiB');
   }
   checkEnvironmentNames('containerOverrides.environment', overrides.environment);
 }

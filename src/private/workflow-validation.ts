@@ -1,7 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { exactlyOne } from './checks';
+import { checkSeconds, exactlyOne } from './checks';
 import { BatchValidationError } from './errors';
+import { JOB_NAME_MAX_LENGTH } from './limits';
 import type { BatchWorkflowProps } from '../batch-workflow';
 import { SubmitJob } from '../submit-job';
 
@@ -9,19 +10,34 @@ import { SubmitJob } from '../submit-job';
 export function validateWorkflowProps(props: BatchWorkflowProps): void {
   exactlyOne(['definition', 'states of your own', props.definition], ['job', 'one job', props.job]);
   if (props.definition !== undefined) {
-    const oneJobProps = { jobName: props.jobName, jobParameters: props.jobParameters, containerOverrides: props.containerOverrides };
+    const oneJobProps = {
+      jobName: props.jobName,
+      jobParameters: props.jobParameters,
+      containerOverrides: props.containerOverrides,
+      shareIdentifier: props.shareIdentifier,
+    };
     const given = Object.entries(oneJobProps).find(([, value]) => value !== undefined);
     if (given) {
       throw new BatchValidationError(`\`${given[0]}\` cannot be used with \`definition\`: it configures the job of a one-job workflow (\`job\`); `
         + 'set it on your SubmitJob task instead');
     }
   }
+  checkSeconds('timeout', props.timeout, 1);
   if (props.notificationTopic !== undefined && props.createNotificationTopic) {
     throw new BatchValidationError('`notificationTopic` cannot be used with `createNotificationTopic`: give a topic, or ask for one to be created');
   }
   if (props.handleFailures === false && (props.notificationTopic !== undefined || props.createNotificationTopic)) {
     throw new BatchValidationError('`handleFailures: false` cannot be used with a notification topic: failures are notified by the failure handling');
   }
+}
+
+/**
+ * The job name of a one-job workflow that gives none: its construct id, with characters other than
+ * letters, digits, `-` and `_` replaced by `-`, leading ones dropped, and at most 128 characters.
+ */
+export function jobNameFromId(id: string): string {
+  const name = id.replace(/[^A-Za-z0-9_-]/g, '-').replace(/^[-_]+/, '').slice(0, JOB_NAME_MAX_LENGTH);
+  return name === '' ? 'job' : name;
 }
 
 /**
