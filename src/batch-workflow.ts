@@ -1,4 +1,4 @@
-import { CfnResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -200,10 +200,8 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
     this.notificationTopic = props.notificationTopic ?? (props.createNotificationTopic ? this.createTopic() : undefined);
     const definition = props.handleFailures === false ? body : this.withFailureHandling(body, props);
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
+    // Kept when the stack is deleted, as the environment's job and flow log groups are (aws-cdk-lib's default).
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
     this.stateMachine = new sfn.StateMachine(this, 'Resource', {
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       stateMachineName: props.stateMachineName,

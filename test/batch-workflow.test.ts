@@ -46,6 +46,15 @@ describe('defaults', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30, LogGroupName: Match.absent() });
   });
 
+  test('every log group (executions, jobs, flow logs) is kept when the stack is deleted', () => {
+    const { template } = workflow();
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(logGroups).toHaveLength(3);
+    for (const logGroup of logGroups) {
+      expect(logGroup).toEqual(expect.objectContaining({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' }));
+    }
+  });
+
   test('an overall timeout of one day', () => {
     const { stack } = workflow();
     expect(stateMachineDefinition(stack).TimeoutSeconds).toEqual(86400);
