@@ -18,6 +18,8 @@ export const ATTEMPTS_MAX = 10;
 export const EVALUATE_ON_EXIT_MAX = 5;
 // https://docs.aws.amazon.com/batch/latest/APIReference/API_EvaluateOnExit.html
 export const EVALUATE_ON_EXIT_PATTERN_MAX_LENGTH = 512;
+/** `onReason` and `onStatusReason`: letters, digits, `.`, `:` and white space, optionally ending with `*`. */
+export const EVALUATE_ON_EXIT_REASON_PATTERN = /^[A-Za-z0-9.:\s]*\*?$/;
 // https://docs.aws.amazon.com/batch/latest/APIReference/API_JobTimeout.html
 export const ATTEMPT_TIMEOUT_MIN_SECONDS = 60;
 // https://docs.aws.amazon.com/batch/latest/APIReference/API_KeyValuePair.html (reserved by Batch)

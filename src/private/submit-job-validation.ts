@@ -78,6 +78,13 @@ function checkEvaluateOnExit(props: SubmitJobProps): void {
     for (const key of ['onExitCode', 'onReason', 'onStatusReason'] as const) {
       checkLength(`evaluateOnExit[${i}].${key}`, condition[key], 1, limits.EVALUATE_ON_EXIT_PATTERN_MAX_LENGTH);
     }
+    for (const key of ['onReason', 'onStatusReason'] as const) {
+      const reason = condition[key];
+      if (reason !== undefined && !Token.isUnresolved(reason) && !limits.EVALUATE_ON_EXIT_REASON_PATTERN.test(reason)) {
+        invalid(`evaluateOnExit[${i}].${key}`, 'must be letters, digits, periods, colons and white space, optionally ending with `*`',
+          JSON.stringify(reason));
+      }
+    }
     const exitCode = condition.onExitCode;
     if (exitCode !== undefined && !Token.isUnresolved(exitCode) && !/^[0-9]*\*?$/.test(exitCode)) {
       invalid(`evaluateOnExit[${i}].onExitCode`, 'must be digits, optionally ending with `*`', JSON.stringify(exitCode));
