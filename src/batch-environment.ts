@@ -116,7 +116,7 @@ export interface BatchEnvironmentProps {
   readonly computeEnvironments?: batch.IComputeEnvironment[];
 
   /**
-   * How long the shared job log group keeps log events.
+   * How long the shared job log group keeps log events. The group itself is kept when the stack is deleted.
    *
    * @default logs.RetentionDays.ONE_MONTH
    */

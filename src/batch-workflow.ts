@@ -112,7 +112,7 @@ export interface BatchWorkflowProps {
   readonly logLevel?: sfn.LogLevel;
 
   /**
-   * How long execution logs are kept.
+   * How long execution logs are kept. The log group itself is kept when the stack is deleted.
    *
    * @default logs.RetentionDays.ONE_MONTH
    */

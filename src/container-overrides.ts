@@ -42,7 +42,7 @@ export interface ContainerOverrides {
   readonly memory?: Size;
 
   /**
-   * The number of GPUs to reserve for the container. Must be positive; EC2 compute only.
+   * The number of GPUs to reserve for the container: an integer of at least 1; EC2 compute only.
    *
    * @default - the job definition's GPUs
    */

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { ContainerOverrides, EvaluateOnExit, JobDependency } from './container-overrides';
 import { JobOutput } from './job-output';
 import { JobDefinitionTarget, JobQueueTarget } from './job-reference';
-import { placementProblem } from './private/job-placement';
+import { overridesProblem, placementProblem } from './private/job-placement';
 import { shareStatements, submitJobPolicies } from './private/submit-job-policies';
 import { checkQueryLanguage, logsWithAwsLogs, renderCompactOutput, renderSubmitJobParameters } from './private/submit-job-render';
 import { validateSubmitJob } from './private/submit-job-validation';
@@ -178,7 +178,8 @@ export interface SubmitJobProps extends sfn.TaskStateBaseProps, SubmitJobOptions
  * A Task state that submits an AWS Batch job and, by default, waits for it to finish
  * (`arn:aws:states:::batch:submitJob.sync`).
  *
- * The state machine role gets `batch:SubmitJob` on this job queue and job definition only, and,
+ * The state machine role gets `batch:SubmitJob` on this job queue and job definition only (and on
+ * `job/*`, since job IDs are assigned at submit), and,
  * to wait, `batch:DescribeJobs`, `batch:TerminateJob` (so stopping the execution stops the job)
  * and the Step Functions events rule for Batch.
  *
@@ -246,8 +247,10 @@ export class SubmitJob extends sfn.TaskStateBase {
     this.warnIfUnscoped();
     // At synth: compute environments may be added to the queue after the task is created.
     this.node.addValidation({
-      validate: () => [placementProblem(props.jobQueue, props.jobDefinition, props.shareIdentifier)]
-        .filter((problem): problem is string => problem !== undefined),
+      validate: () => [
+        placementProblem(props.jobQueue, props.jobDefinition, props.shareIdentifier),
+        overridesProblem(props.jobDefinition, props.containerOverrides),
+      ].filter((problem): problem is string => problem !== undefined),
     });
   }
 

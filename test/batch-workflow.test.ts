@@ -1,12 +1,13 @@
-import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { BatchEnvironment, BatchJob, BatchWorkflow, BatchWorkflowProps, JobOutput, Platform, SubmitJob } from '../src';
+import { BatchEnvironment, BatchJob, BatchWorkflow, BatchWorkflowProps, ContainerOverrides, JobOutput, Platform, SubmitJob } from '../src';
 import { stateMachineDefinition } from './util';
 
 function setUp() {
@@ -320,6 +321,35 @@ describe('the job and its queue, checked at synth', () => {
         definition: new SubmitJob(stack, 'Submit', { jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: 'run' }),
       });
     })).toContain('[Default/Submit] `jobDefinition` must run on the platform of the job queue\'s compute environments (EC2), got a job definition for FARGATE');
+  });
+
+  test.each<[string, ContainerOverrides, string]>([
+    ['vCPUs Fargate lacks', { vcpus: 3 }, '`containerOverrides.vcpus` must be one of 0.25, 0.5, 1, 2, 4, 8, 16 on Fargate, got 3'],
+    ['memory that does not fit the job\'s vCPUs', { memory: Size.gibibytes(16) },
+      '`containerOverrides.memory` must be one of 2,048 to 8,192 in steps of 1,024 MiB with 1 vCPU on Fargate, got 16,384 MiB'],
+    ['memory that does not fit the overridden vCPUs', { vcpus: 4, memory: Size.gibibytes(4) },
+      '`containerOverrides.memory` must be one of 8,192 to 30,720 in steps of 1,024 MiB with 4 vCPU on Fargate, got 4,096 MiB'],
+    ['vCPUs that the job\'s memory does not fit', { vcpus: 4 },
+      '`containerOverrides.vcpus` needs one of 8,192 to 30,720 in steps of 1,024 MiB of memory on Fargate, and the job definition has '
+      + '2,048 MiB: override `memory` too, got 4'],
+    ['a GPU on Fargate', { gpuCount: 1 }, '`containerOverrides.gpuCount` is only valid on EC2, since Fargate has no GPUs, got 1 for a Fargate job definition'],
+    ['an instance type for one container', { instanceType: new ec2.InstanceType('m5.large') },
+      '`containerOverrides.instanceType` is only valid for multi-node parallel jobs, got m5.large for a single-container job definition'],
+  ])('container overrides of a Fargate job: %s', (_, containerOverrides, message) => {
+    expect(synthError((stack) => {
+      const environment = new BatchEnvironment(stack, 'Env');
+      new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image }), containerOverrides });
+    })).toContain(`[Default/Workflow/SubmitJob] ${message}`);
+  });
+
+  test('container overrides that Fargate allows pass', () => {
+    expect(synthError((stack) => {
+      const environment = new BatchEnvironment(stack, 'Env');
+      new BatchWorkflow(stack, 'Workflow', {
+        job: new BatchJob(stack, 'Job', { environment, image }),
+        containerOverrides: { vcpus: 4, memory: Size.gibibytes(8) },
+      });
+    })).toEqual('no error');
   });
 
   test('queues and definitions from elsewhere are not checked', () => {

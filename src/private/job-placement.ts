@@ -1,4 +1,9 @@
+import { SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
+import { wholeMebibytes } from './checks';
+import { BatchValidationError, fmt, invalid } from './errors';
+import { checkFargateCpu, checkFargateMemory, describeMemory, fargateMemoryValues } from './job-validation';
+import type { ContainerOverrides } from '../container-overrides';
 
 /** Where a job definition or a job queue runs jobs, when the constructs of this app tell. */
 type Runs = 'FARGATE' | 'EC2';
@@ -32,6 +37,49 @@ export function placementProblem(
       + 'Give the job the platform of its queue, or submit it to a queue of its platform';
   }
   return undefined;
+}
+
+/**
+ * Checks, at synth, the container overrides against the job definition, when it is an ECS job
+ * definition of this app: no instance type (multi-node parallel jobs only), and on Fargate no GPU
+ * and vCPUs and memory that Fargate allows together. Returns the first problem found, or undefined.
+ */
+export function overridesProblem(jobDefinition: batch.IJobDefinition | undefined, overrides: ContainerOverrides | undefined): string | undefined {
+  if (overrides === undefined || !(jobDefinition instanceof batch.EcsJobDefinition)) { return undefined; }
+  try {
+    checkOverrides(jobDefinition, overrides);
+    return undefined;
+  } catch (e) {
+    if (e instanceof BatchValidationError) { return e.message; }
+    throw e;
+  }
+}
+
+function checkOverrides(jobDefinition: batch.EcsJobDefinition, overrides: ContainerOverrides): void {
+  if (overrides.instanceType !== undefined) {
+    invalid('containerOverrides.instanceType', 'is only valid for multi-node parallel jobs', `${overrides.instanceType} for a single-container job definition`);
+  }
+  if (definitionPlatform(jobDefinition) !== 'FARGATE') { return; }
+  const container = jobDefinition.container;
+  if (overrides.gpuCount !== undefined) {
+    invalid('containerOverrides.gpuCount', 'is only valid on EC2, since Fargate has no GPUs',
+      `${Token.isUnresolved(overrides.gpuCount) ? 'a value' : overrides.gpuCount} for a Fargate job definition`);
+  }
+  checkFargateCpu('containerOverrides.vcpus', overrides.vcpus);
+  if (overrides.vcpus === undefined && overrides.memory === undefined) { return; }
+  const cpu = overrides.vcpus ?? container.cpu;
+  const memory = overrides.memory ?? container.memory;
+  if (Token.isUnresolved(cpu) || memory.isUnresolved()) { return; }
+  if (overrides.memory !== undefined) {
+    checkFargateMemory('containerOverrides.memory', cpu, wholeMebibytes('containerOverrides.memory', overrides.memory));
+    return;
+  }
+  const allowed = fargateMemoryValues(cpu);
+  const mib = memory.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (allowed !== undefined && !allowed.includes(mib)) {
+    invalid('containerOverrides.vcpus', `needs one of ${describeMemory(allowed)} MiB of memory on Fargate, and the job definition has `
+      + `${fmt(mib)} MiB: override \`memory\` too`, String(cpu));
+  }
 }
 
 function queuePlatforms(jobQueue: batch.JobQueue): Set<Runs> | undefined {

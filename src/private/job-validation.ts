@@ -40,8 +40,16 @@ function checkCpu(cpu: number | undefined, platform: Platform): void {
   if (cpu === undefined || Token.isUnresolved(cpu)) { return; }
   if (platform === Platform.EC2) {
     checkMin('cpu', cpu, 1);
-  } else if (!FARGATE_VCPU_VALUES.includes(cpu)) {
-    invalid('cpu', `must be one of ${FARGATE_VCPU_VALUES.join(', ')} on Fargate`, String(cpu));
+  } else {
+    checkFargateCpu('cpu', cpu);
+  }
+}
+
+/** Checks a vCPU value against those Fargate allows, skipping tokens. */
+export function checkFargateCpu(property: string, cpu: number | undefined): void {
+  if (cpu === undefined || Token.isUnresolved(cpu)) { return; }
+  if (!FARGATE_VCPU_VALUES.includes(cpu)) {
+    invalid(property, `must be one of ${FARGATE_VCPU_VALUES.join(', ')} on Fargate`, String(cpu));
   }
 }
 
@@ -54,14 +62,24 @@ function checkMemory(cpu: number, memory: Size | undefined, platform: Platform):
     }
     return;
   }
-  const allowed = Token.isUnresolved(cpu) ? undefined : FARGATE_MEMORY_MIB.get(cpu);
+  checkFargateMemory('memory', cpu, mib);
+}
+
+/** Checks memory against the values Fargate allows for `cpu` vCPUs (skipped when `cpu` is a token). */
+export function checkFargateMemory(property: string, cpu: number, mib: number): void {
+  const allowed = fargateMemoryValues(cpu);
   if (allowed !== undefined && !allowed.includes(mib)) {
-    invalid('memory', `must be one of ${describeMemory(allowed)} MiB with ${fmt(cpu)} vCPU on Fargate`, `${fmt(mib)} MiB`);
+    invalid(property, `must be one of ${describeMemory(allowed)} MiB with ${fmt(cpu)} vCPU on Fargate`, `${fmt(mib)} MiB`);
   }
 }
 
+/** The memory values (MiB) Fargate allows for `cpu` vCPUs; undefined for a token or a value Fargate lacks. */
+export function fargateMemoryValues(cpu: number): readonly number[] | undefined {
+  return Token.isUnresolved(cpu) ? undefined : FARGATE_MEMORY_MIB.get(cpu);
+}
+
 /** `512, 1,024 or 2,048`, or `4,096 to 16,384 in steps of 1,024`. */
-function describeMemory(values: readonly number[]): string {
+export function describeMemory(values: readonly number[]): string {
   if (values.length <= 3) {
     return `${values.slice(0, -1).map(fmt).join(', ')} or ${fmt(values[values.length - 1])}`;
   }
