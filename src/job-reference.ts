@@ -210,8 +210,7 @@ function withoutRevision(nameAndRevision: string): string {
 
 /** Checks an ARN's form, and the name in it against `name`; returns its parts. */
 function checkArn(property: string, arn: string, resource: string, name: RegExp, nameForm: string) {
-  const shape = new RegExp(`^arn:[a-z-]+:batch:[a-z0-9-]+:[0-9]{12}:${resource}/(.+)$`);
-  const match = Token.isUnresolved(arn) ? undefined : shape.exec(arn);
+  const match = new RegExp(`^arn:[a-z-]+:batch:[a-z0-9-]+:[0-9]{12}:${resource}/(.+)$`).exec(arn);
   if (!Token.isUnresolved(arn) && !(match && name.test(match[1]))) {
     invalid(property, `must be an ARN of the form arn:PARTITION:batch:REGION:ACCOUNT:${resource}/${nameForm}`, JSON.stringify(arn));
   }

@@ -3,10 +3,8 @@ import * as batch from 'aws-cdk-lib/aws-batch';
 import { wholeMebibytes } from './checks';
 import { BatchValidationError, fmt, invalid } from './errors';
 import { checkFargateCpu, checkFargateMemory, describeMemory, fargateMemoryValues } from './job-validation';
+import { Platform } from '../capacity';
 import type { ContainerOverrides } from '../container-overrides';
-
-/** Where a job definition or a job queue runs jobs, when the constructs of this app tell. */
-type Runs = 'FARGATE' | 'EC2';
 
 /**
  * Checks, at synth, that Batch can place a job of `jobDefinition` in `jobQueue`, as far as
@@ -59,7 +57,7 @@ function checkOverrides(jobDefinition: batch.EcsJobDefinition, overrides: Contai
   if (overrides.instanceType !== undefined) {
     invalid('containerOverrides.instanceType', 'is only valid for multi-node parallel jobs', `${overrides.instanceType} for a single-container job definition`);
   }
-  if (definitionPlatform(jobDefinition) !== 'FARGATE') { return; }
+  if (definitionPlatform(jobDefinition) !== Platform.FARGATE) { return; }
   const container = jobDefinition.container;
   if (overrides.gpuCount !== undefined) {
     invalid('containerOverrides.gpuCount', 'is only valid on EC2, since Fargate has no GPUs',
@@ -82,13 +80,14 @@ function checkOverrides(jobDefinition: batch.EcsJobDefinition, overrides: Contai
   }
 }
 
-function queuePlatforms(jobQueue: batch.JobQueue): Set<Runs> | undefined {
-  const platforms = new Set<Runs>();
+/** The platforms of a queue's compute environments, when the constructs of this app tell. */
+function queuePlatforms(jobQueue: batch.JobQueue): Set<Platform> | undefined {
+  const platforms = new Set<Platform>();
   for (const { computeEnvironment } of jobQueue.computeEnvironments) {
     if (computeEnvironment instanceof batch.FargateComputeEnvironment) {
-      platforms.add('FARGATE');
+      platforms.add(Platform.FARGATE);
     } else if (computeEnvironment instanceof batch.ManagedEc2EcsComputeEnvironment) {
-      platforms.add('EC2');
+      platforms.add(Platform.EC2);
     } else {
       return undefined; // imported, unmanaged or EKS: not known here
     }
@@ -96,9 +95,9 @@ function queuePlatforms(jobQueue: batch.JobQueue): Set<Runs> | undefined {
   return platforms.size > 0 ? platforms : undefined;
 }
 
-function definitionPlatform(jobDefinition: batch.IJobDefinition): Runs | undefined {
+function definitionPlatform(jobDefinition: batch.IJobDefinition): Platform | undefined {
   if (!(jobDefinition instanceof batch.EcsJobDefinition)) { return undefined; }
-  if (jobDefinition.container instanceof batch.EcsFargateContainerDefinition) { return 'FARGATE'; }
-  if (jobDefinition.container instanceof batch.EcsEc2ContainerDefinition) { return 'EC2'; }
+  if (jobDefinition.container instanceof batch.EcsFargateContainerDefinition) { return Platform.FARGATE; }
+  if (jobDefinition.container instanceof batch.EcsEc2ContainerDefinition) { return Platform.EC2; }
   return undefined;
 }

@@ -91,7 +91,7 @@ export function describeMemory(values: readonly number[]): string {
  * is more (2 GiB per vCPU: 4 GiB for 2 vCPUs, up to 32 GiB for 16).
  */
 export function defaultMemory(cpu: number, platform: Platform): Size {
-  const least = platform === Platform.FARGATE && !Token.isUnresolved(cpu) ? FARGATE_MEMORY_MIB.get(cpu)?.[0] : undefined;
+  const least = platform === Platform.FARGATE ? fargateMemoryValues(cpu)?.[0] : undefined;
   return Size.mebibytes(Math.max(DEFAULT_MEMORY_MIB, least ?? 0));
 }
 
