@@ -342,6 +342,13 @@ describe('the job and its queue, checked at synth', () => {
     })).toContain(`[Default/Workflow/SubmitJob] ${message}`);
   });
 
+  test('container overrides of an EC2 job: whole vCPUs', () => {
+    expect(synthError((stack) => {
+      const environment = new BatchEnvironment(stack, 'Env', { platform: Platform.EC2 });
+      new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image }), containerOverrides: { vcpus: 0.5 } });
+    })).toContain('[Default/Workflow/SubmitJob] `containerOverrides.vcpus` must be an integer of at least 1, got 0.5');
+  });
+
   test('container overrides that Fargate allows pass', () => {
     expect(synthError((stack) => {
       const environment = new BatchEnvironment(stack, 'Env');

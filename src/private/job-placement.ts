@@ -1,6 +1,6 @@
 import { SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
-import { wholeMebibytes } from './checks';
+import { checkMin, wholeMebibytes } from './checks';
 import { BatchValidationError, fmt, invalid } from './errors';
 import { checkFargateCpu, checkFargateMemory, describeMemory, fargateMemoryValues } from './job-validation';
 import { Platform } from '../capacity';
@@ -39,8 +39,8 @@ export function placementProblem(
 
 /**
  * Checks, at synth, the container overrides against the job definition, when it is an ECS job
- * definition of this app: no instance type (multi-node parallel jobs only), and on Fargate no GPU
- * and vCPUs and memory that Fargate allows together. Returns the first problem found, or undefined.
+ * definition of this app: no instance type (multi-node parallel jobs only); on EC2 whole vCPUs;
+ * on Fargate no GPU, and vCPUs and memory that Fargate allows together. Returns the first problem found, or undefined.
  */
 export function overridesProblem(jobDefinition: batch.IJobDefinition | undefined, overrides: ContainerOverrides | undefined): string | undefined {
   if (overrides === undefined || !(jobDefinition instanceof batch.EcsJobDefinition)) { return undefined; }
@@ -56,6 +56,9 @@ export function overridesProblem(jobDefinition: batch.IJobDefinition | undefined
 function checkOverrides(jobDefinition: batch.EcsJobDefinition, overrides: ContainerOverrides): void {
   if (overrides.instanceType !== undefined) {
     invalid('containerOverrides.instanceType', 'is only valid for multi-node parallel jobs', `${overrides.instanceType} for a single-container job definition`);
+  }
+  if (definitionPlatform(jobDefinition) === Platform.EC2) {
+    checkMin('containerOverrides.vcpus', overrides.vcpus, 1); // as a BatchJob's `cpu` on EC2
   }
   if (definitionPlatform(jobDefinition) !== Platform.FARGATE) { return; }
   const container = jobDefinition.container;
