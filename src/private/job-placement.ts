@@ -1,8 +1,8 @@
 import { SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
-import { checkMin, wholeMebibytes } from './checks';
+import { wholeMebibytes } from './checks';
 import { BatchValidationError, fmt, invalid } from './errors';
-import { checkFargateCpu, checkFargateMemory, describeMemory, fargateMemoryValues } from './job-validation';
+import { checkCpu, checkFargateMemory, describeMemory, fargateMemoryValues } from './job-validation';
 import { Platform } from '../capacity';
 import type { ContainerOverrides } from '../container-overrides';
 
@@ -57,16 +57,15 @@ function checkOverrides(jobDefinition: batch.EcsJobDefinition, overrides: Contai
   if (overrides.instanceType !== undefined) {
     invalid('containerOverrides.instanceType', 'is only valid for multi-node parallel jobs', `${overrides.instanceType} for a single-container job definition`);
   }
-  if (definitionPlatform(jobDefinition) === Platform.EC2) {
-    checkMin('containerOverrides.vcpus', overrides.vcpus, 1); // as a BatchJob's `cpu` on EC2
-  }
-  if (definitionPlatform(jobDefinition) !== Platform.FARGATE) { return; }
+  const platform = definitionPlatform(jobDefinition);
+  if (platform === undefined) { return; }
+  checkCpu('containerOverrides.vcpus', overrides.vcpus, platform);
+  if (platform !== Platform.FARGATE) { return; }
   const container = jobDefinition.container;
   if (overrides.gpuCount !== undefined) {
     invalid('containerOverrides.gpuCount', 'is only valid on EC2, since Fargate has no GPUs',
       `${Token.isUnresolved(overrides.gpuCount) ? 'a value' : overrides.gpuCount} for a Fargate job definition`);
   }
-  checkFargateCpu('containerOverrides.vcpus', overrides.vcpus);
   if (overrides.vcpus === undefined && overrides.memory === undefined) { return; }
   const cpu = overrides.vcpus ?? container.cpu;
   const memory = overrides.memory ?? container.memory;

@@ -15,7 +15,7 @@ const DEFAULT_MEMORY_MIB = 2_048;
 
 /** Checks the props of a `BatchJob` before anything is created. */
 export function validateJobProps(props: BatchJobProps, platform: Platform): void {
-  checkCpu(props.cpu, platform);
+  checkCpu('cpu', props.cpu, platform);
   checkMemory(props.cpu ?? DEFAULT_CPU, props.memory, platform);
   if (props.gpu !== undefined && platform === Platform.FARGATE) {
     invalid('gpu', 'is only valid on EC2, since Fargate has no GPUs', `${props.gpu} on a Fargate job`);
@@ -36,19 +36,12 @@ export function validateJobProps(props: BatchJobProps, platform: Platform): void
   }
 }
 
-function checkCpu(cpu: number | undefined, platform: Platform): void {
+/** Checks vCPUs for the platform, skipping tokens: whole vCPUs on EC2, the values Fargate allows on Fargate. */
+export function checkCpu(property: string, cpu: number | undefined, platform: Platform): void {
   if (cpu === undefined || Token.isUnresolved(cpu)) { return; }
   if (platform === Platform.EC2) {
-    checkMin('cpu', cpu, 1);
-  } else {
-    checkFargateCpu('cpu', cpu);
-  }
-}
-
-/** Checks a vCPU value against those Fargate allows, skipping tokens. */
-export function checkFargateCpu(property: string, cpu: number | undefined): void {
-  if (cpu === undefined || Token.isUnresolved(cpu)) { return; }
-  if (!FARGATE_VCPU_VALUES.includes(cpu)) {
+    checkMin(property, cpu, 1);
+  } else if (!FARGATE_VCPU_VALUES.includes(cpu)) {
     invalid(property, `must be one of ${FARGATE_VCPU_VALUES.join(', ')} on Fargate`, String(cpu));
   }
 }
