@@ -12,7 +12,7 @@ import { JobOutput } from './job-output';
 import { BatchValidationError } from './private/errors';
 import { FailureHandler } from './private/failure-handler';
 import { addWorkflowGuards } from './private/guards';
-import { jobNameFromId, submitJobsOf, syncBatchStates, validateWorkflowProps } from './private/workflow-validation';
+import { failureStateNameCollision, jobNameFromId, submitJobsOf, syncBatchStates, validateWorkflowProps } from './private/workflow-validation';
 import { SubmitJob } from './submit-job';
 
 /**
@@ -22,7 +22,10 @@ export interface BatchWorkflowProps {
   /**
    * The states to run: `SubmitJob` tasks and any other states, chained (sequence, Parallel, Map).
    *
-   * Give exactly one of `definition` and `job`.
+   * Give exactly one of `definition` and `job`. With failure handling (`handleFailures`), the
+   * definition runs as the one branch of a Parallel state named `Run`, and its states cannot take
+   * the names of the failure handling's own states (`Run`, `IsBatchJobFailure`, `JobFailed` and
+   * others): such a name fails synth with the list of them.
    *
    * @default - none: `job` is required
    */
@@ -172,6 +175,8 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
   public readonly submitJob?: SubmitJob;
   /** The principal of the state machine's role. */
   public readonly grantPrincipal: iam.IPrincipal;
+  /** The names of the states the failure handling adds, which the user's states cannot have. */
+  private failureStateNames: string[] = [];
 
   /**
    * @param scope the scope of the workflow
@@ -202,14 +207,18 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
 
     // Kept when the stack is deleted, as the environment's job and flow log groups are (aws-cdk-lib's default).
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
-    this.stateMachine = new sfn.StateMachine(this, 'Resource', {
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      stateMachineName: props.stateMachineName,
-      stateMachineType: props.stateMachineType ?? sfn.StateMachineType.STANDARD,
-      timeout: props.timeout ?? Duration.days(1),
-      tracingEnabled: props.tracingEnabled ?? true,
-      logs: { destination: this.logGroup, level: props.logLevel ?? sfn.LogLevel.ALL, includeExecutionData: true },
-    });
+    try {
+      this.stateMachine = new sfn.StateMachine(this, 'Resource', {
+        definitionBody: sfn.DefinitionBody.fromChainable(definition),
+        stateMachineName: props.stateMachineName,
+        stateMachineType: props.stateMachineType ?? sfn.StateMachineType.STANDARD,
+        timeout: props.timeout ?? Duration.days(1),
+        tracingEnabled: props.tracingEnabled ?? true,
+        logs: { destination: this.logGroup, level: props.logLevel ?? sfn.LogLevel.ALL, includeExecutionData: true },
+      });
+    } catch (error) {
+      throw failureStateNameCollision(error, this.failureStateNames) ?? error;
+    }
     this.grantPrincipal = this.stateMachine.grantPrincipal;
     this.alarms = props.alarms === false ? [] : this.createAlarms();
 
@@ -239,14 +248,15 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
       jobLogGroup: props.jobLogGroup ?? props.job?.logGroup,
     });
     const catchProps: sfn.CatchProps = { errors: ['States.TaskFailed'], resultPath: '$.error' };
+    this.failureStateNames = sfn.State.findReachableStates(handler.startState).map((state) => state.stateId);
     if (body === this.submitJob) {
       return this.submitJob.addCatch(handler.startState, catchProps);
     }
     // Any state of a chain may fail: run it as the one branch of a Parallel state, whose output
     // is the list of its branches' outputs, and catch there.
-    return new sfn.Parallel(this, 'Run', { outputPath: '$[0]' })
-      .branch(body)
-      .addCatch(handler.startState, catchProps);
+    const run = new sfn.Parallel(this, 'Run', { outputPath: '$[0]' });
+    this.failureStateNames.unshift(run.stateId);
+    return run.branch(body).addCatch(handler.startState, catchProps);
   }
 
   private createTopic(): sns.Topic {

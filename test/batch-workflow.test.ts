@@ -266,6 +266,52 @@ describe('errors', () => {
       definition: task, stateMachineType: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(5),
     })).not.toThrow();
   });
+
+  describe('a state named like a state of the failure handling', () => {
+    const OWN_STATES = 'Run, IsBatchJobFailure, SummarizeOtherFailure, ParseJobFailure, JobFailed, SummarizeJobFailure, '
+      + 'HasStatusReason, HasExitCode, AddStatusReason, HasLogStream, AddExitCode, AddLogStream';
+    const collision = (name: string) => `\`definition\` has a state named '${name}', a name the failure handling of BatchWorkflow `
+      + `gives one of its own states (${OWN_STATES}); state names must be unique in a state machine. `
+      + 'Rename your state (its construct id, or `stateName`), or set `handleFailures: false`';
+    const task = (stack: Stack, environment: BatchEnvironment, job: BatchJob, id: string) =>
+      new SubmitJob(stack, id, { jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: id });
+
+    test('in the chain', () => {
+      const { stack, environment, job } = setUp();
+      const definition = task(stack, environment, job, 'Run').next(task(stack, environment, job, 'Then'));
+      expect(() => new BatchWorkflow(stack, 'Workflow', { definition })).toThrow(collision('Run'));
+    });
+
+    test('inside a Parallel branch, named by stateName', () => {
+      const { stack, environment, job } = setUp();
+      const inner = new sfn.Pass(stack, 'Inner', { stateName: 'JobFailed' });
+      const definition = new sfn.Parallel(stack, 'Both').branch(task(stack, environment, job, 'A')).branch(inner);
+      expect(() => new BatchWorkflow(stack, 'Workflow', { definition })).toThrow(collision('JobFailed'));
+    });
+
+    test('the topic\'s state too, when failures are notified', () => {
+      const { stack, environment, job } = setUp();
+      const definition = task(stack, environment, job, 'NotifyJobFailure').next(new sfn.Pass(stack, 'Done'));
+      expect(() => new BatchWorkflow(stack, 'Workflow', { definition, createNotificationTopic: true }))
+        .toThrow(/has a state named 'NotifyJobFailure', a name the failure handling of BatchWorkflow gives one of its own states \(Run, IsBatchJobFailure, SummarizeOtherFailure, ParseJobFailure, NotifyJobFailure, /);
+    });
+
+    test('is fine without failure handling', () => {
+      const { stack, environment, job } = setUp();
+      const definition = task(stack, environment, job, 'Run').next(new sfn.Pass(stack, 'JobFailed'));
+      new BatchWorkflow(stack, 'Workflow', { definition, handleFailures: false });
+      expect(Object.keys(stateMachineDefinition(stack).States)).toEqual(['Run', 'JobFailed']);
+    });
+
+    test('two states of the user\'s own with one name keep aws-cdk-lib\'s error', () => {
+      const { stack, environment, job } = setUp();
+      const definition = new sfn.Parallel(stack, 'Both')
+        .branch(task(stack, environment, job, 'A'))
+        .branch(new sfn.Pass(stack, 'Other', { stateName: 'A' }));
+      expect(() => new BatchWorkflow(stack, 'Workflow', { definition }))
+        .toThrow(/^State with name 'A' occurs in both Parallel 'Both' branch 2 \(A\) and Parallel 'Both' branch 1 \(A\)/);
+    });
+  });
 });
 
 describe('the job and its queue, checked at synth', () => {

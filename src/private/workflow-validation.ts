@@ -32,6 +32,20 @@ export function validateWorkflowProps(props: BatchWorkflowProps): void {
 }
 
 /**
+ * aws-cdk-lib's error for two states of one name in a state machine, explained when the name is one
+ * the failure handling gives a state of its own: the user did not name those states, so the plain
+ * error would point at a Parallel state they never created. Undefined for any other error.
+ */
+export function failureStateNameCollision(error: unknown, ownNames: string[]): BatchValidationError | undefined {
+  if (!(error instanceof Error) || error.name !== 'DuplicateStateId') { return undefined; }
+  const name = /^State with name '(.*)' occurs in both /.exec(error.message)?.[1];
+  if (name === undefined || !ownNames.includes(name)) { return undefined; }
+  return new BatchValidationError(`\`definition\` has a state named '${name}', a name the failure handling of BatchWorkflow `
+    + `gives one of its own states (${ownNames.join(', ')}); state names must be unique in a state machine. `
+    + 'Rename your state (its construct id, or `stateName`), or set `handleFailures: false`');
+}
+
+/**
  * The job name of a one-job workflow that gives none: its construct id, with characters other than
  * letters, digits, `-` and `_` replaced by `-`, leading ones dropped, and at most 128 characters.
  */
