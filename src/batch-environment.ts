@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -62,7 +62,8 @@ export interface BatchEnvironmentProps {
 
   /**
    * Whether Fargate jobs get a public IP address. Only valid on Fargate; on EC2 the subnet decides.
-   * Jobs in private subnets with egress do not need one.
+   * Jobs in private subnets with egress do not need one; jobs in public subnets do, to pull their
+   * image and write their logs (synth warns when public subnets are selected without it).
    *
    * @default false
    */
@@ -218,6 +219,7 @@ export class BatchEnvironment extends Construct {
         used.set(c._name, n);
         return c._bind(this, n === 1 ? c._name : `${c._name}${n}`, context);
       });
+      this.warnIfFargateCannotReachOut(vpc.selectSubnets(context.vpcSubnets));
     }
 
     this.jobQueue = new batch.JobQueue(this, 'JobQueue', {
@@ -233,6 +235,20 @@ export class BatchEnvironment extends Construct {
         }))
         : undefined,
     });
+  }
+
+  /**
+   * A Fargate task in a public subnet reaches the internet only with a public IP of its own; without
+   * one it cannot pull a public image, nor an ECR image or write its logs unless the VPC has
+   * endpoints for them. A warning, since the VPC may have those endpoints.
+   */
+  private warnIfFargateCannotReachOut(subnets: ec2.SelectedSubnets): void {
+    if (this.platform !== Platform.FARGATE || this.assignPublicIp || !subnets.hasPublic) { return; }
+    Annotations.of(this).addWarningV2('cdk-batch-stepfunctions:fargatePublicSubnetWithoutPublicIp',
+      '`vpcSubnets` selects public subnets for Fargate jobs, and `assignPublicIp` is false. A Fargate task in a '
+      + 'public subnet reaches the internet only through a public IP of its own, so jobs cannot pull their image or '
+      + 'write their logs unless the VPC has endpoints for ECR, S3 and CloudWatch Logs. Set `assignPublicIp` to true, '
+      + 'or select private subnets that have a NAT gateway.');
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Duration, Lazy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -329,5 +329,39 @@ describe('validation', () => {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'ecs-tasks.amazonaws.com' } })] },
       ManagedPolicyArns: Match.absent(),
     });
+  });
+});
+
+describe('Fargate in public subnets', () => {
+  const WARNING = '`vpcSubnets` selects public subnets for Fargate jobs, and `assignPublicIp` is false. A Fargate task in a '
+    + 'public subnet reaches the internet only through a public IP of its own, so jobs cannot pull their image or '
+    + 'write their logs unless the VPC has endpoints for ECR, S3 and CloudWatch Logs. Set `assignPublicIp` to true, '
+    + 'or select private subnets that have a NAT gateway. [ack: cdk-batch-stepfunctions:fargatePublicSubnetWithoutPublicIp]';
+  const warnings = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('public subnets'));
+
+  test.each([
+    ['by subnet type', { subnetType: ec2.SubnetType.PUBLIC }],
+    ['by the subnets themselves', undefined],
+  ])('selected %s, without a public IP: a warning on the environment', (_, selection) => {
+    const stack = new Stack();
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    new BatchEnvironment(stack, 'Env', { vpc, vpcSubnets: selection ?? { subnets: [vpc.publicSubnets[0]] } });
+    expect(warnings(stack)).toEqual([expect.objectContaining({ id: '/Default/Env', entry: expect.objectContaining({ type: 'aws:cdk:warning', data: WARNING }) })]);
+  });
+
+  test.each([
+    ['with a public IP', { assignPublicIp: true }],
+    ['on EC2', { capacity: [Capacity.ec2OnDemand()] }],
+  ])('public subnets %s: no warning', (_, more) => {
+    const stack = new Stack();
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    new BatchEnvironment(stack, 'Env', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, ...more });
+    expect(warnings(stack)).toEqual([]);
+  });
+
+  test('the default private subnets: no warning', () => {
+    const stack = new Stack();
+    new BatchEnvironment(stack, 'Env');
+    expect(warnings(stack)).toEqual([]);
   });
 });
