@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { BatchEnvironment, BatchJob, BatchWorkflow, BatchWorkflowProps, ContainerOverrides, JobOutput, Platform, SubmitJob } from '../src';
+import { BatchEnvironment, BatchJob, BatchWorkflow, BatchWorkflowProps, Capacity, ContainerOverrides, JobOutput, Platform, SubmitJob } from '../src';
 import { stateMachineDefinition } from './util';
 
 function setUp() {
@@ -393,6 +393,49 @@ describe('the job and its queue, checked at synth', () => {
       const environment = new BatchEnvironment(stack, 'Env', { platform: Platform.EC2 });
       new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image }), containerOverrides: { vcpus: 0.5 } });
     })).toContain('[Default/Workflow/SubmitJob] `containerOverrides.vcpus` must be an integer of at least 1, got 0.5');
+  });
+
+  describe('a job that reserves GPUs', () => {
+    const NO_GPUS = 'but the compute environments of the job queue launch Batch\'s default instance classes, which have no GPUs: '
+      + 'Batch cannot place the job, and it waits in RUNNABLE. Create the capacity with `gpu` true, or give it GPU instance types or classes';
+
+    test('in a queue of default instance classes fails', () => {
+      expect(synthError((stack) => {
+        const environment = new BatchEnvironment(stack, 'Env', { capacity: [Capacity.ec2Spot(), Capacity.ec2OnDemand()] });
+        new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image, gpu: 1 }) });
+      })).toContain(`[Default/Workflow/SubmitJob] The job definition reserves 1 GPU, ${NO_GPUS}`);
+    });
+
+    test('asked for by the container overrides fails the same way', () => {
+      expect(synthError((stack) => {
+        const environment = new BatchEnvironment(stack, 'Env', { platform: Platform.EC2 });
+        new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image }), containerOverrides: { gpuCount: 2 } });
+      })).toContain(`[Default/Workflow/SubmitJob] \`containerOverrides.gpuCount\` asks for 2 GPUs, ${NO_GPUS}`);
+    });
+
+    test.each<[string, () => Capacity[]]>([
+      ['GPU capacity', () => [Capacity.ec2OnDemand({ gpu: true })]],
+      ['instance types of its own', () => [Capacity.ec2OnDemand({ instanceTypes: [new ec2.InstanceType('g5.xlarge')] })]],
+      ['one of several environments with instance classes of its own', () =>
+        [Capacity.ec2Spot({ instanceClasses: [ec2.InstanceClass.P3] }), Capacity.ec2OnDemand()]],
+    ])('in a queue with %s passes', (_, capacity) => {
+      expect(synthError((stack) => {
+        const environment = new BatchEnvironment(stack, 'Env', { capacity: capacity() });
+        new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image, gpu: 1 }) });
+      })).toEqual('no error');
+    });
+
+    test('none in a job definition of your own (gpu 0) passes', () => {
+      expect(synthError((stack) => {
+        const environment = new BatchEnvironment(stack, 'Env', { platform: Platform.EC2 });
+        const jobDefinition = new batch.EcsJobDefinition(stack, 'Definition', {
+          container: new batch.EcsEc2ContainerDefinition(stack, 'Container', { image, cpu: 1, memory: Size.gibibytes(2), gpu: 0 }),
+        });
+        new BatchWorkflow(stack, 'Workflow', {
+          definition: new SubmitJob(stack, 'Submit', { jobQueue: environment.jobQueue, jobDefinition, jobName: 'run' }),
+        });
+      })).toEqual('no error');
+    });
   });
 
   test('container overrides that Fargate allows pass', () => {

@@ -38,6 +38,31 @@ export function placementProblem(
 }
 
 /**
+ * Checks, at synth, that a job reserving GPUs goes to a queue that can launch GPU instances, as far as
+ * constructs of this app tell: an EC2 compute environment given no instance types or classes launches
+ * Batch's default (or optimal) instance classes, none of which has a GPU. Environments with instance
+ * types or classes of their own are not judged. Returns the problem, or undefined.
+ */
+export function gpuProblem(
+  jobQueue: batch.IJobQueue | undefined,
+  jobDefinition: batch.IJobDefinition | undefined,
+  overrides: ContainerOverrides | undefined,
+): string | undefined {
+  if (!(jobQueue instanceof batch.JobQueue) || !(jobDefinition instanceof batch.EcsJobDefinition)
+    || !(jobDefinition.container instanceof batch.EcsEc2ContainerDefinition)) { return undefined; }
+  const gpus = overrides?.gpuCount ?? jobDefinition.container.gpu;
+  if (gpus === undefined || Token.isUnresolved(gpus) || gpus < 1) { return undefined; }
+  const environments = jobQueue.computeEnvironments.map((order) => order.computeEnvironment);
+  const withoutGpus = (environment: unknown) => environment instanceof batch.ManagedEc2EcsComputeEnvironment
+    && environment.instanceTypes.length === 0 && environment.instanceClasses.length === 0;
+  if (environments.length === 0 || !environments.every(withoutGpus)) { return undefined; }
+  const asked = overrides?.gpuCount !== undefined ? '`containerOverrides.gpuCount` asks for' : 'The job definition reserves';
+  return `${asked} ${fmt(gpus)} GPU${gpus === 1 ? '' : 's'}, but the compute environments of the job queue launch Batch's `
+    + 'default instance classes, which have no GPUs: Batch cannot place the job, and it waits in RUNNABLE. '
+    + 'Create the capacity with `gpu` true, or give it GPU instance types or classes';
+}
+
+/**
  * Checks, at synth, the container overrides against the job definition, when it is an ECS job
  * definition of this app: no instance type (multi-node parallel jobs only); on EC2 whole vCPUs;
  * on Fargate no GPU, and vCPUs and memory that Fargate allows together. Returns the first problem found, or undefined.
