@@ -396,14 +396,14 @@ describe('the job and its queue, checked at synth', () => {
   });
 
   describe('a job that reserves GPUs', () => {
-    const NO_GPUS = 'but the compute environments of the job queue launch Batch\'s default instance classes, which have no GPUs: '
+    const NO_GPUS = 'but the job queue\'s compute environments launch only Batch\'s default instance classes, which have no GPUs: '
       + 'Batch cannot place the job, and it waits in RUNNABLE. Create the capacity with `gpu` true, or give it GPU instance types or classes';
 
     test('in a queue of default instance classes fails', () => {
       expect(synthError((stack) => {
         const environment = new BatchEnvironment(stack, 'Env', { capacity: [Capacity.ec2Spot(), Capacity.ec2OnDemand()] });
         new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image, gpu: 1 }) });
-      })).toContain(`[Default/Workflow/SubmitJob] The job definition reserves 1 GPU, ${NO_GPUS}`);
+      })).toContain(`[Default/Workflow/SubmitJob] \`jobDefinition\` reserves 1 GPU, ${NO_GPUS}`);
     });
 
     test('asked for by the container overrides fails the same way', () => {

@@ -56,8 +56,8 @@ export function gpuProblem(
   const withoutGpus = (environment: unknown) => environment instanceof batch.ManagedEc2EcsComputeEnvironment
     && environment.instanceTypes.length === 0 && environment.instanceClasses.length === 0;
   if (environments.length === 0 || !environments.every(withoutGpus)) { return undefined; }
-  const asked = overrides?.gpuCount !== undefined ? '`containerOverrides.gpuCount` asks for' : 'The job definition reserves';
-  return `${asked} ${fmt(gpus)} GPU${gpus === 1 ? '' : 's'}, but the compute environments of the job queue launch Batch's `
+  const asked = overrides?.gpuCount !== undefined ? '`containerOverrides.gpuCount` asks for' : '`jobDefinition` reserves';
+  return `${asked} ${fmt(gpus)} GPU${gpus === 1 ? '' : 's'}, but the job queue's compute environments launch only Batch's `
     + 'default instance classes, which have no GPUs: Batch cannot place the job, and it waits in RUNNABLE. '
     + 'Create the capacity with `gpu` true, or give it GPU instance types or classes';
 }
