@@ -15,6 +15,9 @@ import { addWorkflowGuards } from './private/guards';
 import { failureStateNameCollision, jobNameFromId, submitJobsOf, syncBatchStates, validateWorkflowProps } from './private/workflow-validation';
 import { SubmitJob } from './submit-job';
 
+/** Where a one-job workflow reads its job's parameters, unless given `jobParameters`. */
+const DEFAULT_PARAMETERS_PATH = '$.parameters';
+
 /**
  * Props of a `BatchWorkflow`: either one job (`job`) or a definition of your own (`definition`).
  */
@@ -50,7 +53,8 @@ export interface BatchWorkflowProps {
   /**
    * The parameters of the job submitted by the one-job workflow.
    *
-   * @default sfn.TaskInput.fromJsonPathAt('$.parameters'): the `parameters` object of the execution input
+   * @default - the `parameters` object of the execution input; an execution whose input has none
+   * runs the job with the job definition's default parameters
    */
   readonly jobParameters?: sfn.TaskInput;
 
@@ -193,7 +197,7 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
         jobDefinition: props.job.jobDefinition,
         jobName: props.jobName ?? jobNameFromId(id),
         shareIdentifier: props.shareIdentifier,
-        parameters: props.jobParameters ?? sfn.TaskInput.fromJsonPathAt('$.parameters'),
+        parameters: props.jobParameters ?? sfn.TaskInput.fromJsonPathAt(DEFAULT_PARAMETERS_PATH),
         containerOverrides: props.containerOverrides,
       });
     }
@@ -203,7 +207,8 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
     }
 
     this.notificationTopic = props.notificationTopic ?? (props.createNotificationTopic ? this.createTopic() : undefined);
-    const definition = props.handleFailures === false ? body : this.withFailureHandling(body, props);
+    const handled = props.handleFailures === false ? body : this.withFailureHandling(body, props);
+    const definition = props.job && !props.jobParameters ? this.withDefaultParameters(handled) : handled;
 
     // Kept when the stack is deleted, as the environment's job and flow log groups are (aws-cdk-lib's default).
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
@@ -257,6 +262,18 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
     const run = new sfn.Parallel(this, 'Run', { outputPath: '$[0]' });
     this.failureStateNames.unshift(run.stateId);
     return run.branch(body).addCatch(handler.startState, catchProps);
+  }
+
+  /**
+   * The one job takes its parameters from the input's `parameters`. A JSONPath to a field the input
+   * lacks fails the execution with `States.Runtime`, which no Catch handles; so an input without
+   * `parameters` gets an empty object, and the job runs with its job definition's defaults.
+   */
+  private withDefaultParameters(task: sfn.IChainable): sfn.IChainable {
+    const none = new sfn.Pass(this, 'NoParameters', { result: sfn.Result.fromObject({}), resultPath: DEFAULT_PARAMETERS_PATH });
+    return new sfn.Choice(this, 'HasParameters')
+      .when(sfn.Condition.isPresent(DEFAULT_PARAMETERS_PATH), task)
+      .otherwise(none.next(task));
   }
 
   private createTopic(): sns.Topic {

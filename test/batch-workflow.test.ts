@@ -95,6 +95,27 @@ describe('defaults', () => {
     });
   });
 
+  test('an input without `parameters` runs the one job with its job definition\'s defaults, instead of failing the execution', () => {
+    const { stack } = workflow();
+    const definition = stateMachineDefinition(stack);
+    expect(definition.StartAt).toEqual('HasParameters');
+    expect(definition.States.HasParameters).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.parameters', IsPresent: true, Next: 'SubmitJob' }],
+      Default: 'NoParameters',
+    });
+    expect(definition.States.NoParameters).toEqual({ Type: 'Pass', Result: {}, ResultPath: '$.parameters', Next: 'SubmitJob' });
+    expect(definition.States.SubmitJob.Parameters['Parameters.$']).toEqual('$.parameters');
+  });
+
+  test('parameters of the user\'s choosing are submitted as given, with no default', () => {
+    const { stack } = workflow({ jobParameters: sfn.TaskInput.fromObject({ input: sfn.JsonPath.stringAt('$.input') }) });
+    const definition = stateMachineDefinition(stack);
+    expect(definition.StartAt).toEqual('SubmitJob');
+    expect(definition.States.SubmitJob.Parameters.Parameters).toEqual({ 'input.$': '$.input' });
+    expect(Object.keys(definition.States)).not.toContain('HasParameters');
+  });
+
   test('full output on request', () => {
     const { stack } = workflow({ jobOutput: JobOutput.FULL });
     expect(stateMachineDefinition(stack).States.SubmitJob.ResultSelector).toBeUndefined();
@@ -117,7 +138,7 @@ describe('defaults', () => {
   test('no alarms, no failure handling on request', () => {
     const { template, stack } = workflow({ alarms: false, handleFailures: false });
     template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
-    expect(Object.keys(stateMachineDefinition(stack).States)).toEqual(['SubmitJob']);
+    expect(Object.keys(stateMachineDefinition(stack).States).sort()).toEqual(['HasParameters', 'NoParameters', 'SubmitJob']);
   });
 });
 

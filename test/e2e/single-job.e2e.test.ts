@@ -1,7 +1,11 @@
 /**
  * The single-job example, deployed to local-aws and run: once with jobs that succeed, once on a
  * server whose jobs all fail (the failure summary, its SNS notification and the failed execution).
+ * Beside it, the README's first example: a one-job workflow that reads its job's parameters from
+ * the input's `parameters`, started with and without them.
  */
+import { App, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import {
   Deployment,
   describeJobs,
@@ -15,11 +19,13 @@ import {
   resourcesOfType,
   sentNotifications,
   startAndDeploy,
+  startAndDeployEach,
   statesEntered,
   submittedJobIds,
 } from './local-aws';
 import { singleJobApp } from '../../examples/single-job';
 import { runExecution } from '../../local-aws/harness';
+import { BatchEnvironment, BatchJob, BatchWorkflow } from '../../src';
 
 jest.setTimeout(E2E_TIMEOUT_MS);
 
@@ -27,6 +33,21 @@ const INPUT = { batchjob: { parameters: { input: 's3://example-bucket/raw/2024-0
 
 function template(): any {
   return singleJobApp().synth().stacks[0].template;
+}
+
+/** The README's first example: one job with a default parameter, its parameters from the input's `parameters`. */
+function defaultParametersTemplate(): any {
+  const app = new App({ context: { 'aws:cdk:disable-creation-stack-traces': true } });
+  const stack = new Stack(app, 'DefaultParameters', { synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }) });
+  const environment = new BatchEnvironment(stack, 'Environment');
+  const job = new BatchJob(stack, 'Preprocessing', {
+    environment,
+    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim'),
+    command: ['python', 'preprocess.py', 'Ref::input'],
+    parameters: { input: 's3://my-bucket/raw/' },
+  });
+  new BatchWorkflow(stack, 'Workflow', { job });
+  return app.synth().getStackByName(stack.stackName).template;
 }
 
 describeWithLocalAws('single-job example on local-aws', () => {
@@ -84,6 +105,37 @@ describeWithLocalAws('single-job example on local-aws', () => {
       const { server, physicalId, template: t } = deployment!;
       const topicArn = physicalId(logicalIdOf(t, 'AWS::SNS::Topic'));
       expect(await sentNotifications(server.endpoint, topicArn)).toEqual([]);
+    });
+  });
+
+  describe('a one-job workflow with its parameters from the input, started with and without them', () => {
+    let deployment: Deployment | undefined;
+    beforeAll(async () => {
+      [deployment] = await startAndDeployEach([['DefaultParameters', defaultParametersTemplate()]]);
+    });
+    afterAll(async () => {
+      await deployment?.server.stop();
+    });
+
+    test('an input without `parameters` runs the job with the job definition\'s default parameters', async () => {
+      const { server, stateMachineArn } = deployment!;
+      const result = await runExecution(server.endpoint, stateMachineArn, {});
+      expect(result.status).toEqual('SUCCEEDED');
+      expect(statesEntered(result.events)).toEqual(['HasParameters', 'NoParameters', 'SubmitJob']);
+      const scheduled = result.events.find((e) => e.type === 'TaskScheduled')!;
+      expect(JSON.parse(scheduled.taskScheduledEventDetails!.parameters!).Parameters).toEqual({});
+      const [job] = await describeJobs(server.endpoint, submittedJobIds(result.events));
+      expect(job.status).toEqual('SUCCEEDED');
+    });
+
+    test('the input\'s `parameters` are submitted as given', async () => {
+      const { server, stateMachineArn } = deployment!;
+      const parameters = { input: 's3://my-bucket/raw/2024-06-01/' };
+      const result = await runExecution(server.endpoint, stateMachineArn, { parameters });
+      expect(result.status).toEqual('SUCCEEDED');
+      expect(statesEntered(result.events)).toEqual(['HasParameters', 'SubmitJob']);
+      const [job] = await describeJobs(server.endpoint, submittedJobIds(result.events));
+      expect(job.parameters).toEqual(parameters);
     });
   });
 
