@@ -5,7 +5,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 /**
  * Overrides of the job definition's container for one submitted job.
  *
- * Every value may be static or taken from the state input: `sfn.JsonPath.stringAt('$.x')`,
+ * Each value may be static or taken from the state input: `sfn.JsonPath.stringAt('$.x')`,
  * `sfn.JsonPath.numberAt('$.x')`, `sfn.JsonPath.listAt('$.x')`, or a JSONata expression
  * (`'{% $states.input.x %}'`, `Token.asNumber('{% ... %}')`) in a JSONata state.
  *
@@ -64,7 +64,10 @@ export interface ContainerOverrides {
 export enum JobDependencyType {
   /** Each child of this array job depends on the child of the other array job with the same index. */
   N_TO_N = 'N_TO_N',
-  /** Each child of this array job depends on the previous child of this array job. */
+  /**
+   * Each child of this array job depends on the previous child of this array job, when the
+   * dependency names no job.
+   */
   SEQUENTIAL = 'SEQUENTIAL',
 }
 
@@ -77,8 +80,11 @@ export interface JobDependency {
   /**
    * The ID of the job to depend on, usually from a previous state's output
    * (`sfn.JsonPath.stringAt('$.previous.JobId')`).
+   *
+   * @default - none, for a SEQUENTIAL dependency of an array job on itself: each child waits for
+   * the one before it, from index 0. Required for any other dependency.
    */
-  readonly jobId: string;
+  readonly jobId?: string;
 
   /**
    * The dependency type, for array jobs.

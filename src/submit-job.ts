@@ -14,9 +14,9 @@ import { validateSubmitJob } from './private/submit-job-validation';
 /**
  * What a SubmitJob task sends to AWS Batch.
  *
- * Every value may be static or taken from the state input: in a JSONPath state with
- * `sfn.JsonPath.stringAt('$.x')` (or `numberAt`, `listAt`), in a JSONata state with an
- * expression `'{% $states.input.x %}'` (`Token.asNumber('{% ... %}')` for numbers).
+ * Each string, number and list of strings may be static or taken from the state input: in a
+ * JSONPath state with `sfn.JsonPath.stringAt('$.x')` (or `numberAt`, `listAt`), in a JSONata state
+ * with an expression `'{% $states.input.x %}'` (`Token.asNumber('{% ... %}')` for numbers).
  *
  * @see https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html
  */
@@ -96,7 +96,7 @@ export interface SubmitJobOptions {
   readonly dependsOn?: JobDependency[];
 
   /**
-   * How many times Batch runs the job if it fails: 1 to 10.
+   * How many attempts Batch makes in all, the first included: 1 to 10 (1: no retry).
    *
    * @default - the job definition's retry strategy
    */
@@ -267,7 +267,7 @@ export class SubmitJob extends sfn.TaskStateBase {
   protected _renderTask(topLevelQueryLanguage?: sfn.QueryLanguage): any {
     const queryLanguage = this.props.queryLanguage ?? topLevelQueryLanguage ?? sfn.QueryLanguage.JSON_PATH;
     const parameters = renderSubmitJobParameters(this.props, this.jobQueueTarget._value, this.jobDefinitionTarget._value);
-    checkQueryLanguage(this.node.path, queryLanguage, parameters);
+    checkQueryLanguage(this, queryLanguage, parameters);
     return {
       Resource: this.resourceArn(),
       ...this._renderParametersOrArguments(parameters, queryLanguage),

@@ -409,6 +409,19 @@ describe('the job and its queue, checked at synth', () => {
     })).toContain(`[Default/Workflow/SubmitJob] ${message}`);
   });
 
+  test('container overrides of an EKS job definition fail: Batch takes none for EKS jobs', () => {
+    expect(synthError((stack) => {
+      const environment = new BatchEnvironment(stack, 'Env');
+      const eks = new batch.EksJobDefinition(stack, 'Eks', { container: new batch.EksContainerDefinition(stack, 'Container', { image }) });
+      new BatchWorkflow(stack, 'Workflow', {
+        definition: new SubmitJob(stack, 'Submit', {
+          jobQueue: environment.jobQueue, jobDefinition: eks, jobName: 'run', containerOverrides: { command: ['run'] },
+        }),
+      });
+    })).toContain('[Default/Submit] `containerOverrides` is not valid for a job definition that runs on Amazon EKS, got overrides for one: '
+      + 'Batch rejects container overrides of EKS jobs at submit');
+  });
+
   test('container overrides of an EC2 job: whole vCPUs', () => {
     expect(synthError((stack) => {
       const environment = new BatchEnvironment(stack, 'Env', { platform: Platform.EC2 });

@@ -2,7 +2,7 @@ import { Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { JobDefinitionTarget, JobQueueTarget, SubmitJob, SubmitJobProps } from '../src';
+import { JobDefinitionTarget, JobDependencyType, JobQueueTarget, SubmitJob, SubmitJobProps } from '../src';
 
 const target = {
   jobQueueTarget: JobQueueTarget.fromName('SecondaryQueue'),
@@ -42,7 +42,25 @@ describe('validation at synth: one failing case per rule', () => {
     ['attemptTimeout not whole seconds', { attemptTimeout: Duration.millis(90_500) },
       '`attemptTimeout` must be a whole number of seconds, got 90,500 milliseconds'],
     ['vcpus not positive', { containerOverrides: { vcpus: 0 } }, '`containerOverrides.vcpus` must be positive, got 0'],
-    ['memory not positive', { containerOverrides: { memory: Size.mebibytes(0) } }, '`containerOverrides.memory` must be positive, got 0 MiB'],
+    ['memory not positive', { containerOverrides: { memory: Size.mebibytes(0) } }, '`containerOverrides.memory` must be at least 4 MiB, got 0 MiB'],
+    ['memory under 4 MiB', { containerOverrides: { memory: Size.mebibytes(3) } }, '`containerOverrides.memory` must be at least 4 MiB, got 3 MiB'],
+    ['memory from the state input in GiB', { containerOverrides: { memory: Size.gibibytes(sfn.JsonPath.numberAt('$.memory')) } },
+      '`containerOverrides.memory` must be written Size.mebibytes(...) when its amount comes from the state input or is a token, got another unit'],
+    ['command with an empty argument', { containerOverrides: { command: ['python', '', 'run.py'] } },
+      '`containerOverrides.command` must not contain empty strings, which Batch rejects, got "" at index 1'],
+    ['parameters as plain text', { parameters: sfn.TaskInput.fromText('input=s3://bucket/') },
+      '`parameters` must be an object of strings (sfn.TaskInput.fromObject), an object of the state input (sfn.TaskInput.fromJsonPathAt) '
+      + 'or, in a JSONata state, an expression (`{% ... %}`), got the text "input=s3://bucket/"'],
+    ['a parameter that is no string', { parameters: sfn.TaskInput.fromObject({ input: 's3://bucket/', shards: 4 }) },
+      '`parameters["shards"]` must be a string, since Batch\'s job parameters are strings, got 4'],
+    ['dependsOn from the state input as a whole', { dependsOn: sfn.JsonPath.listAt('$.deps') as any },
+      '`dependsOn` must be a list of dependencies written in the app (each `jobId` may come from the state input), got a list from the state input or a token'],
+    ['a dependency without a job', { dependsOn: [{ type: JobDependencyType.N_TO_N }] },
+      '`dependsOn[0].jobId` is required, but for a SEQUENTIAL dependency of an array job on itself, got none'],
+    ['a SEQUENTIAL dependency on itself of a single job', { dependsOn: [{ type: JobDependencyType.SEQUENTIAL }] },
+      '`dependsOn[0]` without `jobId` (SEQUENTIAL) makes each child of an array job wait for the one before it, so it needs `arraySize`, got a single job'],
+    ['attemptTimeout from the state input in minutes', { attemptTimeout: Duration.minutes(sfn.JsonPath.numberAt('$.minutes')) },
+      '`attemptTimeout` must be written Duration.seconds(...) when its amount comes from the state input or is a token, got another unit'],
     ['memory not whole MiB', { containerOverrides: { memory: Size.kibibytes(1_500) } },
       '`containerOverrides.memory` must be a whole number of MiB, got 1,536,000 bytes'],
     ['gpuCount not positive', { containerOverrides: { gpuCount: -1 } }, '`containerOverrides.gpuCount` must be an integer of at least 1, got -1'],
@@ -88,7 +106,8 @@ describe('validation at synth: one failing case per rule', () => {
       tags: Object.fromEntries(many(50).map((i) => [`k${i}`, 'v'.repeat(256)])),
       schedulingPriorityOverride: 9999,
     })).not.toThrow();
-    expect(submit({ arraySize: 2, attempts: 1, schedulingPriorityOverride: 0 })).not.toThrow();
+    expect(submit({ arraySize: 2, attempts: 1, schedulingPriorityOverride: 0, containerOverrides: { memory: Size.mebibytes(4) } })).not.toThrow();
+    expect(submit({ arraySize: 2, dependsOn: [{ type: JobDependencyType.SEQUENTIAL }] })).not.toThrow();
   });
 
   test('values from the state input, or unresolved tokens, skip validation', () => {
@@ -99,7 +118,8 @@ describe('validation at synth: one failing case per rule', () => {
       evaluateOnExit: [{ action: batch.Action.RETRY, onExitCode: sfn.JsonPath.stringAt('$.code') }],
       attemptTimeout: Duration.seconds(sfn.JsonPath.numberAt('$.timeout')),
       containerOverrides: { vcpus: sfn.JsonPath.numberAt('$.cpu'), memory: Size.mebibytes(Token.asNumber({ Ref: 'Memory' })) },
-      dependsOn: sfn.JsonPath.listAt('$.deps') as any,
+      dependsOn: [{ jobId: sfn.JsonPath.stringAt('$.previous.JobId') }],
+      parameters: sfn.TaskInput.fromObject({ input: sfn.JsonPath.stringAt('$.input'), shards: sfn.JsonPath.format('{}', sfn.JsonPath.stringAt('$.n')) }),
       tags: { team: sfn.JsonPath.stringAt('$.team') },
       schedulingPriorityOverride: sfn.JsonPath.numberAt('$.priority'),
     })).not.toThrow();

@@ -243,6 +243,29 @@ describe('rendering', () => {
       + '(or create the task with SubmitJob.jsonata), got JSONata {% $states.input.name %} in JobName');
   });
 
+  test.each([
+    ['a number', { arraySize: Token.asNumber('{% $states.input.size %}') }, '{% $states.input.size %} in ArrayProperties'],
+    ['a resource amount', { containerOverrides: { vcpus: Token.asNumber('{% $states.input.cpu %}') } },
+      '{% $string($states.input.cpu) %} in ContainerOverrides'],
+    ['a duration', { attemptTimeout: Duration.seconds(Token.asNumber('{% $states.input.timeout %}')) }, '{% $states.input.timeout %} in Timeout'],
+  ])('a JSONata expression for %s in a JSONPath state fails at synth', (_, props, found) => {
+    const stack = new Stack();
+    const task = new SubmitJob(stack, 'Task', { ...seedTarget, jobName: 'job', ...props });
+    expect(() => task.toStateJson()).toThrow(
+      'Default/Task: the state uses JSONPath, so values from the state input must be sfn.JsonPath references '
+      + `(or create the task with SubmitJob.jsonata), got JSONata ${found}`);
+  });
+
+  test('a SEQUENTIAL dependency of an array job on itself names no job; empty tags render no Tags', () => {
+    const stack = new Stack();
+    const task = new SubmitJob(stack, 'Task', {
+      ...seedTarget, jobName: 'job', arraySize: 3, dependsOn: [{ type: JobDependencyType.SEQUENTIAL }], tags: {},
+    });
+    const parameters = stack.resolve(task.toStateJson()).Parameters;
+    expect(parameters.DependsOn).toEqual([{ Type: 'SEQUENTIAL' }]);
+    expect(parameters).not.toHaveProperty('Tags');
+  });
+
   test('a JSONPath reference in a JSONata state fails at synth', () => {
     const stack = new Stack();
     const task = SubmitJob.jsonata(stack, 'Task', { ...seedTarget, jobName: sfn.JsonPath.stringAt('$.name') });

@@ -36,9 +36,24 @@ export function wholeMebibytes(property: string, size: Size): number {
   return mib;
 }
 
-/** Checks a duration in whole seconds, skipping unresolved tokens. */
+/**
+ * The size in MiB of a size whose amount is a token (from the state input, or known at deploy
+ * time): aws-cdk-lib converts such a size only from the unit it is in, so it must be in MiB.
+ */
+export function mebibytes(property: string, size: Size): number {
+  return inUnit(property, 'Size.mebibytes(...)', () => size.toMebibytes());
+}
+
+/**
+ * Checks a duration in whole seconds, skipping unresolved tokens. A duration whose amount is a
+ * token must be in seconds: aws-cdk-lib converts it only from the unit it is in.
+ */
 export function checkSeconds(property: string, value: Duration | undefined, min: number, max?: number): void {
-  if (value === undefined || value.isUnresolved()) { return; }
+  if (value === undefined) { return; }
+  if (value.isUnresolved()) {
+    inUnit(property, 'Duration.seconds(...)', () => value.toSeconds());
+    return;
+  }
   const seconds = value.toSeconds(WHOLE);
   if (!Number.isInteger(seconds)) {
     invalid(property, 'must be a whole number of seconds', `${fmt(value.toMilliseconds())} milliseconds`);
@@ -48,6 +63,18 @@ export function checkSeconds(property: string, value: Duration | undefined, min:
       ? `must be at least ${fmt(min)} seconds`
       : `must be between ${fmt(min)} and ${fmt(max)} seconds`;
     invalid(property, allowed, `${fmt(seconds)} seconds`);
+  }
+}
+
+/**
+ * Converts an amount that is a token, failing with the property's name when it is in another unit
+ * than the one it is rendered in (aws-cdk-lib's own error names neither the property nor the unit).
+ */
+function inUnit(property: string, unit: string, convert: () => number): number {
+  try {
+    return convert();
+  } catch {
+    return invalid(property, `must be written ${unit} when its amount comes from the state input or is a token`, 'another unit');
   }
 }
 

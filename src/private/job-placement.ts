@@ -63,11 +63,15 @@ export function gpuProblem(
 }
 
 /**
- * Checks, at synth, the container overrides against the job definition, when it is an ECS job
- * definition of this app: no instance type (multi-node parallel jobs only); on EC2 whole vCPUs;
+ * Checks, at synth, the container overrides against the job definition, when it is a job
+ * definition of this app: none for EKS; for ECS, no instance type (multi-node parallel jobs only); on EC2 whole vCPUs;
  * on Fargate no GPU, and vCPUs and memory that Fargate allows together. Returns the first problem found, or undefined.
  */
 export function overridesProblem(jobDefinition: batch.IJobDefinition | undefined, overrides: ContainerOverrides | undefined): string | undefined {
+  if (overrides !== undefined && jobDefinition instanceof batch.EksJobDefinition) {
+    return '`containerOverrides` is not valid for a job definition that runs on Amazon EKS, got overrides for one: '
+      + 'Batch rejects container overrides of EKS jobs at submit';
+  }
   if (overrides === undefined || !(jobDefinition instanceof batch.EcsJobDefinition)) { return undefined; }
   try {
     checkOverrides(jobDefinition, overrides);

@@ -1,6 +1,7 @@
-import { IResolvable, IResolveContext, Token, Tokenization } from 'aws-cdk-lib';
+import { IResolvable, IResolveContext, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { IConstruct } from 'constructs';
 import { BatchValidationError } from './errors';
 import { isJsonata } from './state-input';
 import type { ContainerOverrides } from '../container-overrides';
@@ -30,7 +31,8 @@ export function renderSubmitJobParameters(props: SubmitJobOptions, jobQueue: str
       })),
     } : undefined,
     Timeout: props.attemptTimeout !== undefined ? { AttemptDurationSeconds: props.attemptTimeout.toSeconds() } : undefined,
-    Tags: props.tags,
+    // Batch takes no empty tag map: no tags is none at all.
+    Tags: props.tags !== undefined && !Token.isUnresolved(props.tags) && Object.keys(props.tags).length === 0 ? undefined : props.tags,
     PropagateTags: props.propagateTags,
     ShareIdentifier: props.shareIdentifier,
     SchedulingPriorityOverride: props.schedulingPriorityOverride,
@@ -88,9 +90,10 @@ class AmountText implements IResolvable {
  * expression in a JSONPath state would be sent to Batch as text, and a JSONPath reference in a
  * JSONata state would be sent as the path itself.
  */
-export function checkQueryLanguage(path: string, queryLanguage: sfn.QueryLanguage, parameters: object): void {
+export function checkQueryLanguage(scope: IConstruct, queryLanguage: sfn.QueryLanguage, parameters: object): void {
+  const path = scope.node.path;
   // Each finding names the SubmitJob parameter it is in (`JobName`, `ContainerOverrides`, ...).
-  const found = (inParameter: (value: unknown) => string[]) => Object.entries(parameters)
+  const found = (inParameter: (value: unknown) => string[], values: object = parameters) => Object.entries(values)
     .flatMap(([name, value]) => inParameter(value).map((text) => `${text} in ${name.replace(/\.\$$/, '')}`));
   if (queryLanguage === sfn.QueryLanguage.JSONATA) {
     const paths = found((value) => [...sfn.FieldUtils.findReferencedPaths({ value })]);
@@ -100,7 +103,8 @@ export function checkQueryLanguage(path: string, queryLanguage: sfn.QueryLanguag
     }
     return;
   }
-  const expressions = found(jsonataStrings);
+  // Resolved, so that numbers (`Token.asNumber('{% ... %}')`) and resource amounts are seen as the text they render.
+  const expressions = found(jsonataStrings, Stack.of(scope).resolve(parameters));
   if (expressions.length > 0) {
     throw new BatchValidationError(`${path}: the state uses JSONPath, so values from the state input must be sfn.JsonPath references `
       + `(or create the task with SubmitJob.jsonata), got JSONata ${expressions.join(', ')}`);

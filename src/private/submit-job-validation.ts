@@ -1,10 +1,10 @@
 import { Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { checkEnvironmentNames, checkMin, checkSeconds, exactlyOne, wholeMebibytes } from './checks';
+import { checkEnvironmentNames, checkMin, checkSeconds, exactlyOne, mebibytes, wholeMebibytes } from './checks';
 import { BatchValidationError, checkCount, checkLength, checkRange, fmt, invalid } from './errors';
 import * as limits from './limits';
 import { isJsonata } from './state-input';
-import type { ContainerOverrides, EvaluateOnExit } from '../container-overrides';
+import { ContainerOverrides, EvaluateOnExit, JobDependency, JobDependencyType } from '../container-overrides';
 import type { SubmitJobProps } from '../submit-job';
 
 /** What validation learns about the props, besides that they are valid. */
@@ -36,8 +36,9 @@ export function validateSubmitJob(props: SubmitJobProps): ValidatedSubmitJob {
   exactlyOne(['jobDefinition', 'a construct', props.jobDefinition], ['jobDefinitionTarget', target, props.jobDefinitionTarget]);
 
   checkJobName(props.jobName);
+  checkParameters(props.parameters);
   checkRange('arraySize', props.arraySize, limits.ARRAY_SIZE_MIN, limits.ARRAY_SIZE_MAX);
-  checkDependsOn(props.dependsOn);
+  checkDependsOn(props.dependsOn, props.arraySize);
   checkRange('attempts', props.attempts, limits.ATTEMPTS_MIN, limits.ATTEMPTS_MAX);
   checkEvaluateOnExit(props);
   checkSeconds('attemptTimeout', props.attemptTimeout, limits.ATTEMPT_TIMEOUT_MIN_SECONDS);
@@ -96,10 +97,37 @@ function checkContainerOverrides(overrides?: ContainerOverrides): void {
   if (overrides === undefined) { return; }
   checkPositive('containerOverrides.vcpus', overrides.vcpus);
   checkMin('containerOverrides.gpuCount', overrides.gpuCount, 1);
-  if (overrides.memory !== undefined && !overrides.memory.isUnresolved()) {
-    checkPositive('containerOverrides.memory', wholeMebibytes('containerOverrides.memory', overrides.memory), ' MiB');
+  if (overrides.memory !== undefined) {
+    const mib = overrides.memory.isUnresolved()
+      ? mebibytes('containerOverrides.memory', overrides.memory)
+      : wholeMebibytes('containerOverrides.memory', overrides.memory);
+    if (!Token.isUnresolved(mib) && mib < limits.CONTAINER_MEMORY_MIN_MIB) {
+      invalid('containerOverrides.memory', `must be at least ${fmt(limits.CONTAINER_MEMORY_MIN_MIB)} MiB`, `${fmt(mib)} MiB`);
+    }
+  }
+  const command = overrides.command;
+  if (command !== undefined && !Token.isUnresolved(command) && command.includes('')) {
+    invalid('containerOverrides.command', 'must not contain empty strings, which Batch rejects', `"" at index ${command.indexOf('')}`);
   }
   checkEnvironmentNames('containerOverrides.environment', overrides.environment);
+}
+
+/**
+ * Batch's job parameters are a map of strings: static text that is not a JSONata expression, or
+ * an object with values other than strings, would be rejected when the state runs.
+ */
+function checkParameters(parameters: sfn.TaskInput | undefined): void {
+  if (parameters === undefined || Token.isUnresolved(parameters.value)) { return; }
+  if (parameters.type === sfn.InputType.TEXT && !isJsonata(parameters.value)) {
+    invalid('parameters', 'must be an object of strings (sfn.TaskInput.fromObject), an object of the state input '
+      + '(sfn.TaskInput.fromJsonPathAt) or, in a JSONata state, an expression (`{% ... %}`)', `the text ${JSON.stringify(parameters.value)}`);
+  }
+  if (parameters.type !== sfn.InputType.OBJECT) { return; }
+  for (const [name, value] of Object.entries<unknown>(parameters.value)) {
+    if (typeof value !== 'string' && !Token.isUnresolved(value)) {
+      invalid(`parameters[${JSON.stringify(name)}]`, 'must be a string, since Batch\'s job parameters are strings', JSON.stringify(value));
+    }
+  }
 }
 
 function checkPositive(property: string, value: number | undefined, unit = ''): void {
@@ -123,10 +151,29 @@ function checkTags(tags?: { [key: string]: string }): void {
   }
 }
 
-/** AWS Batch limits the dependencies of one job; the message says how to wait for more jobs. */
-function checkDependsOn(dependsOn: unknown[] | undefined): void {
-  if (dependsOn === undefined || Token.isUnresolved(dependsOn) || dependsOn.length <= limits.DEPENDS_ON_MAX) { return; }
-  throw new BatchValidationError(`\`dependsOn\` must have at most ${fmt(limits.DEPENDS_ON_MAX)} entries (the AWS Batch limit of `
-    + `dependencies per job), got ${fmt(dependsOn.length)} entries. To wait for more jobs, depend on one job that itself `
-    + `depends on them, in groups of up to ${fmt(limits.DEPENDS_ON_MAX)}, or run them as one array job and depend on that`);
+/**
+ * AWS Batch limits the dependencies of one job (the message says how to wait for more jobs). Each
+ * names a job, but for a SEQUENTIAL dependency of an array job on itself.
+ */
+function checkDependsOn(dependsOn: JobDependency[] | undefined, arraySize: number | undefined): void {
+  if (dependsOn === undefined) { return; }
+  if (Token.isUnresolved(dependsOn)) {
+    invalid('dependsOn', 'must be a list of dependencies written in the app (each `jobId` may come from the state input)',
+      'a list from the state input or a token');
+  }
+  if (dependsOn.length > limits.DEPENDS_ON_MAX) {
+    throw new BatchValidationError(`\`dependsOn\` must have at most ${fmt(limits.DEPENDS_ON_MAX)} entries (the AWS Batch limit of `
+      + `dependencies per job), got ${fmt(dependsOn.length)} entries. To wait for more jobs, depend on one job that itself `
+      + `depends on them, in groups of up to ${fmt(limits.DEPENDS_ON_MAX)}, or run them as one array job and depend on that`);
+  }
+  dependsOn.forEach((dependency, i) => {
+    if (dependency.jobId !== undefined) { return; }
+    if (dependency.type !== JobDependencyType.SEQUENTIAL) {
+      invalid(`dependsOn[${i}].jobId`, 'is required, but for a SEQUENTIAL dependency of an array job on itself', 'none');
+    }
+    if (arraySize === undefined) {
+      invalid(`dependsOn[${i}]`, 'without `jobId` (SEQUENTIAL) makes each child of an array job wait for the one before it, '
+        + 'so it needs `arraySize`', 'a single job');
+    }
+  });
 }
