@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { Capacity, Platform } from './capacity';
 import { validateEnvironmentProps } from './private/environment-validation';
 import { BatchValidationError } from './private/errors';
+import { jobDefinitionNamePrefix } from './private/names';
 
 /**
  * Props of a `BatchEnvironment`. Each resource can be given, or created from options; not both.
@@ -288,17 +289,3 @@ const STUCK_REASONS = [
   batch.JobStateTimeLimitActionsReason.COMPUTE_ENVIRONMENT_MAX_RESOURCE,
   batch.JobStateTimeLimitActionsReason.JOB_RESOURCE_REQUIREMENT,
 ];
-
-/**
- * `STACK-ID-HASH-`: the stack name and the environment's id, then a hash of its path, so that no
- * other environment, in this app or another stack of the account and region, has the same prefix.
- */
-function jobDefinitionNamePrefix(environment: Construct): string {
-  const stackName = Stack.of(environment).stackName;
-  const readable = [Token.isUnresolved(stackName) ? undefined : stackName, environment.node.id]
-    .filter((part) => part !== undefined)
-    .join('-')
-    .replace(/[^A-Za-z0-9_-]/g, '-')
-    .slice(0, 48);
-  return `${readable}-${environment.node.addr.slice(2, 10)}-`;
-}

@@ -1,4 +1,4 @@
-import { Duration, Size } from 'aws-cdk-lib';
+import { Duration, Size, Stack } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import { LogDrivers } from 'aws-cdk-lib/aws-ecs';
@@ -7,8 +7,9 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BatchEnvironment } from './batch-environment';
 import { Platform } from './capacity';
-import { DEFAULT_CPU, defaultMemory, logStreamPrefix, validateJobProps } from './private/job-validation';
+import { DEFAULT_CPU, defaultMemory, validateJobProps } from './private/job-validation';
 import { JOB_DEFINITION_NAME_MAX_LENGTH } from './private/limits';
+import { jobNameInEnvironment } from './private/names';
 import { grantByNamePattern } from './private/permission-scope';
 
 /** The status reason of a job whose Fargate Spot task was interrupted (ECS's stopped reason). */
@@ -103,7 +104,8 @@ export interface BatchJobProps {
    * The prefix of the job's log streams (`prefix/container-name/task-id`): no `:` or `*`, which
    * log stream names cannot contain.
    *
-   * @default - the construct id, with characters other than letters, digits, `-` and `_` replaced by `-`
+   * @default - the job's path below its environment's stack (`Train`, or `Daily-Train` for a job in
+   * a construct `Daily`), with characters other than letters, digits, `-` and `_` replaced by `-`
    */
   readonly logStreamPrefix?: string;
 
@@ -111,7 +113,9 @@ export interface BatchJobProps {
    * The role ECS uses to pull the image, read secrets and write logs. It is granted write access
    * to the job's log group only.
    *
-   * @default - the environment's `jobExecutionRole`
+   * @default - the environment's `jobExecutionRole`; a role of the job's own when the job is in
+   * another stack than its environment (the environment's role, granted the job's image repository
+   * or secrets in that stack, would make each stack depend on the other)
    */
   readonly executionRole?: iam.IRole;
 
@@ -141,7 +145,8 @@ export interface BatchJobProps {
   /**
    * The name of the job definition: 1 to 128 letters, digits, hyphens and underscores.
    *
-   * @default - the environment's `jobDefinitionNamePrefix` followed by this construct's id
+   * @default - the environment's `jobDefinitionNamePrefix` followed by the job's path below its
+   * environment's stack, as `logStreamPrefix`
    */
   readonly jobDefinitionName?: string;
 }
@@ -149,7 +154,8 @@ export interface BatchJobProps {
 /**
  * An AWS Batch job definition of one container, with its own job role, logging to the
  * environment's log group through the environment's execution role. Adds two CloudFormation
- * resources (the job definition and the job role), plus the role's policy once something is granted.
+ * resources (the job definition and the job role), plus the role's policy once something is granted;
+ * in another stack than its environment, an execution role of its own and its policy too.
  *
  * @see https://docs.aws.amazon.com/batch/latest/userguide/job_definitions.html
  */
@@ -187,8 +193,9 @@ export class BatchJob extends Construct implements iam.IGrantable {
     super(scope, id);
     const env = props.environment;
     this.environment = env;
+    const name = jobNameInEnvironment(this, env);
     this.jobDefinitionName = props.jobDefinitionName
-      ?? `${env.jobDefinitionNamePrefix}${logStreamPrefix(id)}`.slice(0, JOB_DEFINITION_NAME_MAX_LENGTH);
+      ?? `${env.jobDefinitionNamePrefix}${name}`.slice(0, JOB_DEFINITION_NAME_MAX_LENGTH);
     env._claimJobDefinitionName(this.jobDefinitionName, this);
     this.platform = props.platform ?? env.platform;
     validateJobProps(props, this.platform);
@@ -197,7 +204,12 @@ export class BatchJob extends Construct implements iam.IGrantable {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
     });
     this.grantPrincipal = this.jobRole;
-    this.executionRole = props.executionRole ?? env.jobExecutionRole;
+    // In another stack, the environment's role would be granted this job's image repository or
+    // secrets there, and each stack would depend on the other: such a job gets a role of its own.
+    const inEnvironmentStack = Stack.of(this) === Stack.of(env);
+    this.executionRole = props.executionRole ?? (inEnvironmentStack
+      ? env.jobExecutionRole
+      : new iam.Role(this, 'ExecutionRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') }));
     this.logGroup = props.logGroup ?? env.jobLogGroup;
 
     const container = {
@@ -212,7 +224,7 @@ export class BatchJob extends Construct implements iam.IGrantable {
       // The awslogs driver grants the execution role logs:CreateLogStream and logs:PutLogEvents on this group only.
       logging: LogDrivers.awsLogs({
         logGroup: this.logGroup,
-        streamPrefix: props.logStreamPrefix ?? logStreamPrefix(id),
+        streamPrefix: props.logStreamPrefix ?? name,
       }),
     };
     this.jobDefinition = new batch.EcsJobDefinition(this, 'Resource', {

@@ -12,7 +12,9 @@ import { JobOutput } from './job-output';
 import { BatchValidationError } from './private/errors';
 import { FailureHandler } from './private/failure-handler';
 import { addWorkflowGuards } from './private/guards';
-import { failureStateNameCollision, jobNameFromId, submitJobsOf, syncBatchStates, validateWorkflowProps } from './private/workflow-validation';
+import {
+  failureStateNameCollision, jobNameFromId, stateOfAnotherWorkflow, submitJobsOf, syncBatchStates, validateWorkflowProps,
+} from './private/workflow-validation';
 import { SubmitJob } from './submit-job';
 
 /** Where a one-job workflow reads its job's parameters, unless given `jobParameters`. */
@@ -222,7 +224,7 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
         logs: { destination: this.logGroup, level: props.logLevel ?? sfn.LogLevel.ALL, includeExecutionData: true },
       });
     } catch (error) {
-      throw failureStateNameCollision(error, this.failureStateNames) ?? error;
+      throw failureStateNameCollision(error, this.failureStateNames) ?? stateOfAnotherWorkflow(error) ?? error;
     }
     this.grantPrincipal = this.stateMachine.grantPrincipal;
     this.alarms = props.alarms === false ? [] : this.createAlarms();

@@ -11,7 +11,8 @@ import { dynamicValue, DynamicValue } from './private/state-input';
  */
 export interface JobQueueInputOptions {
   /**
-   * The job queues the state input may name. The state machine role may submit to these only.
+   * The job queues the state input may name: at least one. The state machine role may submit to
+   * these only.
    *
    * @default - any job queue of the stack's account and region, with a synth warning
    */
@@ -23,8 +24,9 @@ export interface JobQueueInputOptions {
  */
 export interface JobDefinitionInputOptions {
   /**
-   * The job definitions the state input may name, any revision. The state machine role may
-   * submit these only.
+   * The job definitions the state input may name, any revision: at least one. The state machine
+   * role may submit these only, each by its own name (a job of a `BatchEnvironment` too, which a
+   * task given it as `jobDefinition` is granted by the environment's name prefix).
    *
    * @default - any job definition of the stack's account and region, with a synth warning
    */
@@ -79,6 +81,7 @@ export class JobQueueTarget {
 
   private static fromInput(input: DynamicValue, options: JobQueueInputOptions): JobQueueTarget {
     const allowed = options.allowed;
+    checkAllowed(allowed, 'job queue');
     return new JobQueueTarget(input.value, input,
       (scope) => allowed?.map((q) => q.jobQueueArn) ?? [queueArn(scope, '*')],
       allowed === undefined);
@@ -150,8 +153,10 @@ export class JobDefinitionTarget {
 
   private static fromInput(input: DynamicValue, options: JobDefinitionInputOptions): JobDefinitionTarget {
     const allowed = options.allowed;
+    checkAllowed(allowed, 'job definition');
+    // Each by its own name, even a job of a BatchEnvironment: the input may name these only.
     return new JobDefinitionTarget(input.value, input,
-      (scope) => allowed?.map((d) => grantedArn(scope, d))
+      (scope) => allowed?.map((d) => exactArn(scope, d))
         ?? [Stack.of(scope).formatArn({ service: 'batch', resource: 'job-definition', resourceName: '*' })],
       allowed === undefined);
   }
@@ -187,7 +192,24 @@ function grantedArn(scope: IConstruct, jobDefinition: batch.IJobDefinition): str
   const pattern = namePatternOf(jobDefinition);
   return pattern !== undefined
     ? Stack.of(scope).formatArn({ service: 'batch', resource: 'job-definition', resourceName: pattern })
-    : definitionArn(scope, literalName(jobDefinition) ?? jobDefinition.jobDefinitionName);
+    : exactArn(scope, jobDefinition);
+}
+
+/**
+ * Every revision of a job definition construct, by its name: the literal one it was given, or the
+ * name in its ARN. (The L2s' `jobDefinitionName` is no name for every kind of definition: a
+ * multi-node or EKS definition's is its ARN, or NAME:REVISION when imported.)
+ */
+function exactArn(scope: IConstruct, jobDefinition: batch.IJobDefinition): string {
+  const arnName = () => Arn.split(jobDefinition.jobDefinitionArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+  return definitionArn(scope, literalName(jobDefinition) ?? withoutRevision(arnName()));
+}
+
+/** An allow-list names at least one resource: an empty one would let the state submit nothing. */
+function checkAllowed(allowed: unknown[] | undefined, noun: string): void {
+  if (allowed !== undefined && allowed.length === 0) {
+    invalid('allowed', `must name at least one ${noun} (leave it out to allow any, with a warning)`, 'none');
+  }
 }
 
 /**

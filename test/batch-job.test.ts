@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Lazy, Size, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, Lazy, NestedStack, Size, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -298,11 +299,72 @@ describe('cdk-nag AwsSolutions', () => {
   });
 });
 
+test('jobs of one id in two constructs (a construct of the user\'s, used twice) are named by their path', () => {
+  const stack = new Stack();
+  const environment = new BatchEnvironment(stack, 'Env');
+  const daily = new BatchJob(new Construct(stack, 'Daily'), 'Train', { environment, image });
+  const hourly = new BatchJob(new Construct(stack, 'Hourly'), 'Train', { environment, image });
+  const top = new BatchJob(stack, 'Train', { environment, image });
+  expect([daily, hourly, top].map((job) => job.jobDefinitionName.slice(environment.jobDefinitionNamePrefix.length)))
+    .toEqual(['Daily-Train', 'Hourly-Train', 'Train']);
+  const template = Template.fromStack(stack);
+  for (const prefix of ['Daily-Train', 'Hourly-Train', 'Train']) {
+    template.hasResourceProperties('AWS::Batch::JobDefinition', {
+      JobDefinitionName: `${environment.jobDefinitionNamePrefix}${prefix}`,
+      ContainerProperties: Match.objectLike({
+        LogConfiguration: Match.objectLike({ Options: Match.objectLike({ 'awslogs-stream-prefix': prefix }) }),
+      }),
+    });
+  }
+});
+
+test('a job in another stack than its environment: an execution role of its own, so its image repository adds no cycle', () => {
+  const app = new App();
+  const environmentStack = new Stack(app, 'EnvStack');
+  const environment = new BatchEnvironment(environmentStack, 'Env');
+  const jobStack = new Stack(app, 'JobStack');
+  const repository = new ecr.Repository(jobStack, 'Repo');
+  const job = new BatchJob(jobStack, 'Train', { environment, image: ecs.ContainerImage.fromEcrRepository(repository) });
+
+  expect(job.executionRole).not.toBe(environment.jobExecutionRole);
+  expect(job.jobDefinitionName).toEqual(`${environment.jobDefinitionNamePrefix}JobStack-Train`);
+  const template = Template.fromStack(jobStack);
+  template.hasResourceProperties('AWS::Batch::JobDefinition', {
+    ContainerProperties: Match.objectLike({
+      ExecutionRoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TrainExecutionRole'), 'Arn'] },
+      LogConfiguration: Match.objectLike({ Options: Match.objectLike({ 'awslogs-stream-prefix': 'JobStack-Train' }) }),
+    }),
+  });
+  // Its role pulls the image and writes to the environment's log group, in the other stack.
+  expect(JSON.stringify(policyOf(template, 'TrainExecutionRole'))).toContain('ecr:BatchGetImage');
+  expect(JSON.stringify(policyOf(template, 'TrainExecutionRole'))).toContain('logs:PutLogEvents');
+  expect(() => app.synth()).not.toThrow();
+});
+
+test('an environment in a nested stack: its prefix has the name of the stack the nested one is in', () => {
+  const names = ['batch-dev', 'batch-prod'].map((stackName) => {
+    const stack = new Stack(new App(), 'Batch', { stackName });
+    const environment = new BatchEnvironment(new NestedStack(stack, 'Jobs'), 'Env');
+    return environment.jobDefinitionNamePrefix;
+  });
+  expect(names[0]).toMatch(/^batch-dev-Env-[0-9a-f]{8}-$/);
+  expect(names[1]).toMatch(/^batch-prod-Env-[0-9a-f]{8}-$/);
+});
+
+test('two long stack names alike in their first 48 characters give two prefixes', () => {
+  const [dev, prod] = ['dev', 'prod'].map((stage) => {
+    const stack = new Stack(new App(), 'Batch', { stackName: `${'data-platform-'.repeat(4)}${stage}` });
+    return new BatchEnvironment(stack, 'Env').jobDefinitionNamePrefix;
+  });
+  expect(dev.slice(0, 48)).toEqual(prod.slice(0, 48));
+  expect(dev).not.toEqual(prod);
+});
+
 test('two jobs of one environment may not share a job definition name', () => {
   const stack = new Stack();
   const environment = new BatchEnvironment(stack, 'Env');
-  new BatchJob(new Construct(stack, 'A'), 'Job', { environment, image });
-  expect(() => new BatchJob(new Construct(stack, 'B'), 'Job', { environment, image })).toThrow(
-    `\`jobDefinitionName\` must be unique among the jobs of Default/Env, got "${environment.jobDefinitionNamePrefix}Job" for Default/B/Job, `
-    + 'already the name of Default/A/Job\'s job definition: give the job another id or jobDefinitionName');
+  new BatchJob(stack, 'A', { environment, image, jobDefinitionName: 'shared' });
+  expect(() => new BatchJob(stack, 'B', { environment, image, jobDefinitionName: 'shared' })).toThrow(
+    '`jobDefinitionName` must be unique among the jobs of Default/Env, got "shared" for Default/B, '
+    + 'already the name of Default/A\'s job definition: give the job another id or jobDefinitionName');
 });

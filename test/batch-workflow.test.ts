@@ -324,6 +324,15 @@ describe('errors', () => {
       expect(Object.keys(stateMachineDefinition(stack).States)).toEqual(['Run', 'JobFailed']);
     });
 
+    test('a state given to two workflows is named, instead of aws-cdk-lib\'s error about two `Run` states', () => {
+      const { stack, environment, job } = setUp();
+      const shared = task(stack, environment, job, 'Shared');
+      new BatchWorkflow(stack, 'Daily', { definition: shared });
+      expect(() => new BatchWorkflow(stack, 'Hourly', { definition: shared })).toThrow(
+        '`definition` has the state \'Shared\', which is in the definition of another state machine already: '
+        + 'a state belongs to one state machine. Create the state again (a new SubmitJob, say) for each workflow');
+    });
+
     test('two states of the user\'s own with one name keep aws-cdk-lib\'s error', () => {
       const { stack, environment, job } = setUp();
       const definition = new sfn.Parallel(stack, 'Both')

@@ -1,9 +1,11 @@
-import { Stack } from 'aws-cdk-lib';
+import { Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { JobDefinitionTarget, JobQueueTarget, SubmitJob, SubmitJobOptions } from '../src';
+import { BatchEnvironment, BatchJob, JobDefinitionTarget, JobQueueTarget, SubmitJob, SubmitJobOptions } from '../src';
 
 const env = { account: '111122223333', region: 'us-east-1' };
 
@@ -24,7 +26,7 @@ function statementsOf(build: (stack: Stack) => sfn.IChainable) {
   const stack = new Stack(undefined, 'Stack', { env });
   new sfn.StateMachine(stack, 'StateMachine', { definitionBody: sfn.DefinitionBody.fromChainable(build(stack)) });
   const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
-  const [policy] = Object.values(policies);
+  const [, policy] = Object.entries(policies).find(([logicalId]) => logicalId.startsWith('StateMachineRole'))!;
   return { stack, statements: policy.Properties.PolicyDocument.Statement as any[] };
 }
 
@@ -99,6 +101,45 @@ describe('least-privilege IAM', () => {
         JOBS,
       ],
     });
+  });
+
+  test('multi-node job definitions: every revision of the one definition, by the name in its ARN', () => {
+    const { statements } = statementsOf((stack) => {
+      const container = new batch.EcsEc2ContainerDefinition(stack, 'Container', {
+        image: ecs.ContainerImage.fromRegistry('busybox'), cpu: 1, memory: Size.gibibytes(1),
+      });
+      const own = new batch.MultiNodeJobDefinition(stack, 'MultiNode', {
+        instanceType: new ec2.InstanceType('c5.large'), containers: [{ startNode: 0, endNode: 1, container }],
+      });
+      const imported = batch.MultiNodeJobDefinition.fromJobDefinitionArn(stack, 'ImportedDefinition', 'arn:aws:batch:us-east-1:111122223333:job-definition/mnp:7');
+      const queue = JobQueueTarget.fromName('q');
+      return new SubmitJob(stack, 'Own', { jobQueueTarget: queue, jobDefinition: own, jobName: 'own' })
+        .next(new SubmitJob(stack, 'Imported', { jobQueueTarget: queue, jobDefinition: imported, jobName: 'imported' }));
+    });
+    const definitions = statements.filter((s) => s.Action === 'batch:SubmitJob').map((s) => s.Resource[1]);
+    // The name of the ARN `Ref` gives: job-definition/NAME:REVISION → NAME.
+    const nameInArn = { 'Fn::Select': [0, { 'Fn::Split': [':', { 'Fn::Select': [1, { 'Fn::Split': ['/', { 'Fn::Select': [5, { 'Fn::Split': [':', { Ref: expect.stringMatching(/^MultiNode/) }] }] }] }] }] }] };
+    expect(definitions).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':batch:us-east-1:111122223333:job-definition/', nameInArn, ':*']] },
+      arn('batch:us-east-1:111122223333:job-definition/mnp:*'),
+    ]);
+  });
+
+  test('an allow-list of jobs of a BatchEnvironment grants each by its own name, not the environment\'s prefix', () => {
+    let safe: BatchJob | undefined;
+    const { statements } = statementsOf((stack) => {
+      const environment = new BatchEnvironment(stack, 'Env');
+      const image = ecs.ContainerImage.fromRegistry('busybox');
+      safe = new BatchJob(stack, 'Safe', { environment, image });
+      new BatchJob(stack, 'DropTables', { environment, image });
+      return new SubmitJob(stack, 'Task', {
+        jobQueue: environment.jobQueue,
+        jobDefinitionTarget: JobDefinitionTarget.fromJsonPath('$.definition', { allowed: [safe.jobDefinition] }),
+        jobName: 'job',
+      });
+    });
+    expect(safe!.jobDefinitionName).toMatch(/^Stack-Env-[0-9a-f]{8}-Safe$/);
+    expect(statements[0].Resource[1]).toEqual(arn(`batch:us-east-1:111122223333:job-definition/${safe!.jobDefinitionName}:*`));
   });
 
   test('queue and definition from the state input, with allow-lists: scoped to them, no warning', () => {

@@ -136,6 +136,10 @@ describe('validation at synth: one failing case per rule', () => {
 
 describe('job queue and job definition targets', () => {
   test.each([
+    ['an empty allow-list of queues', () => JobQueueTarget.fromJsonPath('$.queue', { allowed: [] }),
+      '`allowed` must name at least one job queue (leave it out to allow any, with a warning), got none'],
+    ['an empty allow-list of definitions', () => JobDefinitionTarget.fromJsonata('{% $states.input.definition %}', { allowed: [] }),
+      '`allowed` must name at least one job definition (leave it out to allow any, with a warning), got none'],
     ['queue name', () => JobQueueTarget.fromName('my queue'),
       '`jobQueue` must be a job queue name of 1 to 128 letters, numbers, hyphens and underscores, got "my queue"'],
     ['queue ARN of another resource', () => JobQueueTarget.fromArn('arn:aws:batch:us-east-1:111122223333:job-definition/d:1'),

@@ -87,8 +87,3 @@ export function defaultMemory(cpu: number, platform: Platform): Size {
   const least = platform === Platform.FARGATE ? fargateMemoryValues(cpu)?.[0] : undefined;
   return Size.mebibytes(Math.max(DEFAULT_MEMORY_MIB, least ?? 0));
 }
-
-/** A log stream prefix from a construct id: letters, digits, `-` and `_` only. */
-export function logStreamPrefix(id: string): string {
-  return id.replace(/[^A-Za-z0-9_-]/g, '-');
-}

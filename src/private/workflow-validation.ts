@@ -46,6 +46,19 @@ export function failureStateNameCollision(error: unknown, ownNames: string[]): B
 }
 
 /**
+ * aws-cdk-lib's error for a state used in two state graphs, explained: every BatchWorkflow wraps a
+ * definition in a Parallel state named `Run`, so the plain error names the same `Run` twice when
+ * a state is given to two workflows. Undefined for any other error.
+ */
+export function stateOfAnotherWorkflow(error: unknown): BatchValidationError | undefined {
+  if (!(error instanceof Error) || error.name !== 'StateAlreadyInGraph') { return undefined; }
+  const name = /^Trying to use state '(.*)' in /.exec(error.message)?.[1];
+  if (name === undefined) { return undefined; }
+  return new BatchValidationError(`\`definition\` has the state '${name}', which is in the definition of another state machine `
+    + 'already: a state belongs to one state machine. Create the state again (a new SubmitJob, say) for each workflow');
+}
+
+/**
  * The job name of a one-job workflow that gives none: its construct id, with characters other than
  * letters, digits, `-` and `_` replaced by `-`, leading ones dropped, and at most 128 characters.
  */
