@@ -4,6 +4,7 @@
  */
 import { BatchClient, DescribeJobsCommand, JobDetail } from '@aws-sdk/client-batch';
 import { DescribeStateMachineCommand, DescribeStateMachineCommandOutput, HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import { App, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import {
   deployStack,
   DeployedStack,
@@ -55,6 +56,18 @@ export function describeWithLocalAws(name: string, fn: () => void): void {
   // Straight to stderr: jest prints nothing of the console output of a suite whose tests are all skipped.
   process.stderr.write(`\nSKIPPED e2e tests "${name}": local-aws cannot run (${availability.reason}).\nTo run them, ${howTo}\n\n`);
   describe.skip(`${name} (SKIPPED: local-aws cannot run; ${howTo})`, fn);
+}
+
+/**
+ * The template of a stack that `build` fills, in an app as the examples make theirs:
+ * environment-agnostic, with no stack traces, and no bootstrap version rule (local-aws has no SSM
+ * parameter for it).
+ */
+export function localAwsTemplate(stackName: string, build: (stack: Stack) => void): any {
+  const app = new App({ context: { 'aws:cdk:disable-creation-stack-traces': true } });
+  const stack = new Stack(app, stackName, { synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }) });
+  build(stack);
+  return app.synth().getStackByName(stack.stackName).template;
 }
 
 /** The resources of a template of the given CloudFormation type, by logical id. */

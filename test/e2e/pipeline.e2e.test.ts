@@ -3,7 +3,7 @@
  * from the library (a Map fanning out one job per item; a task with Retry then Catch), deployed to
  * local-aws and run with jobs that succeed and on a server whose jobs all fail.
  */
-import { App, DefaultStackSynthesizer, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import {
@@ -14,6 +14,7 @@ import {
   ESSENTIAL_CONTAINER_EXITED,
   failedJobSummary,
   JOB_ID,
+  localAwsTemplate,
   logicalIdOf,
   sentNotifications,
   startAndDeployEach,
@@ -34,35 +35,34 @@ function pipelineTemplate(): any {
 
 /** A stack of one environment, one job and a workflow of the given shape. */
 function shapeTemplate(shape: 'map' | 'retry-then-catch'): any {
-  const app = new App({ context: { 'aws:cdk:disable-creation-stack-traces': true } });
-  const stack = new Stack(app, 'Shape', { synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }) });
-  const environment = new BatchEnvironment(stack, 'Environment');
-  const job = new BatchJob(stack, 'Shard', {
-    environment,
-    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:latest'),
-    command: ['echo', 'Ref::shard'],
+  return localAwsTemplate('Shape', (stack) => {
+    const environment = new BatchEnvironment(stack, 'Environment');
+    const job = new BatchJob(stack, 'Shard', {
+      environment,
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:latest'),
+      command: ['echo', 'Ref::shard'],
+    });
+    const submit = (id: string, props: { parameters?: sfn.TaskInput; output?: JobOutput } = {}) => new SubmitJob(stack, id, {
+      jobQueue: environment.jobQueue,
+      jobDefinition: job.jobDefinition,
+      jobName: 'shard',
+      ...props,
+    });
+    let definition: sfn.IChainable;
+    if (shape === 'map') {
+      // States inside a Map do not get the workflow's default output: ask for the compact one.
+      definition = new sfn.Map(stack, 'EachShard', { itemsPath: '$.shards', maxConcurrency: 2 })
+        .itemProcessor(submit('ProcessShard', {
+          parameters: sfn.TaskInput.fromObject({ shard: sfn.JsonPath.stringAt('$') }),
+          output: JobOutput.COMPACT,
+        }));
+    } else {
+      definition = submit('ProcessShard')
+        .addRetry({ errors: ['States.TaskFailed'], maxAttempts: 2, interval: Duration.seconds(1), backoffRate: 1 })
+        .addCatch(new sfn.Pass(stack, 'Recovered'), { errors: ['States.TaskFailed'], resultPath: '$.error' });
+    }
+    new BatchWorkflow(stack, 'Workflow', { definition, createNotificationTopic: true });
   });
-  const submit = (id: string, props: { parameters?: sfn.TaskInput; output?: JobOutput } = {}) => new SubmitJob(stack, id, {
-    jobQueue: environment.jobQueue,
-    jobDefinition: job.jobDefinition,
-    jobName: 'shard',
-    ...props,
-  });
-  let definition: sfn.IChainable;
-  if (shape === 'map') {
-    // States inside a Map do not get the workflow's default output: ask for the compact one.
-    definition = new sfn.Map(stack, 'EachShard', { itemsPath: '$.shards', maxConcurrency: 2 })
-      .itemProcessor(submit('ProcessShard', {
-        parameters: sfn.TaskInput.fromObject({ shard: sfn.JsonPath.stringAt('$') }),
-        output: JobOutput.COMPACT,
-      }));
-  } else {
-    definition = submit('ProcessShard')
-      .addRetry({ errors: ['States.TaskFailed'], maxAttempts: 2, interval: Duration.seconds(1), backoffRate: 1 })
-      .addCatch(new sfn.Pass(stack, 'Recovered'), { errors: ['States.TaskFailed'], resultPath: '$.error' });
-  }
-  new BatchWorkflow(stack, 'Workflow', { definition, createNotificationTopic: true });
-  return app.synth().getStackByName(stack.stackName).template;
 }
 
 /** The compact output of a single job that succeeded, as the workflow's tasks write it. */

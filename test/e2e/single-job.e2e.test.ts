@@ -4,7 +4,6 @@
  * Beside it, the README's first example: a one-job workflow that reads its job's parameters from
  * the input's `parameters`, started with and without them.
  */
-import { App, DefaultStackSynthesizer, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import {
   Deployment,
@@ -15,6 +14,7 @@ import {
   ESSENTIAL_CONTAINER_EXITED,
   failedJobSummary,
   JOB_ID,
+  localAwsTemplate,
   logicalIdOf,
   resourcesOfType,
   sentNotifications,
@@ -37,17 +37,16 @@ function template(): any {
 
 /** The README's first example: one job with a default parameter, its parameters from the input's `parameters`. */
 function defaultParametersTemplate(): any {
-  const app = new App({ context: { 'aws:cdk:disable-creation-stack-traces': true } });
-  const stack = new Stack(app, 'DefaultParameters', { synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }) });
-  const environment = new BatchEnvironment(stack, 'Environment');
-  const job = new BatchJob(stack, 'Preprocessing', {
-    environment,
-    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim'),
-    command: ['python', 'preprocess.py', 'Ref::input'],
-    parameters: { input: 's3://my-bucket/raw/' },
+  return localAwsTemplate('DefaultParameters', (stack) => {
+    const environment = new BatchEnvironment(stack, 'Environment');
+    const job = new BatchJob(stack, 'Preprocessing', {
+      environment,
+      image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/python:3.12-slim'),
+      command: ['python', 'preprocess.py', 'Ref::input'],
+      parameters: { input: 's3://my-bucket/raw/' },
+    });
+    new BatchWorkflow(stack, 'Workflow', { job });
   });
-  new BatchWorkflow(stack, 'Workflow', { job });
-  return app.synth().getStackByName(stack.stackName).template;
 }
 
 describeWithLocalAws('single-job example on local-aws', () => {
