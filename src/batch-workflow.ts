@@ -142,21 +142,25 @@ export interface BatchWorkflowProps {
   readonly alarms?: boolean;
 
   /**
-   * The topic that receives a summary of each failed job. Give this or `createNotificationTopic`.
+   * The topic that receives a summary of each failure: a failed job, or any other failure of a
+   * state. Give this or `createNotificationTopic`. When it is encrypted with a customer managed
+   * key, the state machine role may use the key to publish.
    *
    * @default - no notification, unless `createNotificationTopic`
    */
   readonly notificationTopic?: sns.ITopic;
 
   /**
-   * Whether to create an encrypted, TLS-only topic that receives a summary of each failed job.
+   * Whether to create an encrypted, TLS-only topic that receives a summary of each failure.
    *
    * @default false
    */
   readonly createNotificationTopic?: boolean;
 
   /**
-   * Whether a failed job is summarized (and notified) before the execution fails.
+   * Whether a failure of a state is caught, summarized (and notified) before the execution fails:
+   * with `BatchJobFailed` for a failed job, with the failure's own error otherwise. Step Functions
+   * cannot catch the execution's own timeout or stop, nor `States.Runtime` errors.
    *
    * @default true
    */
@@ -166,7 +170,8 @@ export interface BatchWorkflowProps {
 /**
  * A Step Functions state machine that runs AWS Batch jobs, with secure defaults: Standard type,
  * logging of every event to a log group with retention, X-Ray tracing, an overall timeout,
- * alarms on failed, timed-out and aborted executions, and a readable summary of a failed job.
+ * alarms on failed, timed-out and aborted executions, and a readable summary of a failed job (or
+ * of any other failure of a state).
  */
 export class BatchWorkflow extends Construct implements iam.IGrantable {
   /** The state machine. */
@@ -227,6 +232,9 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
       throw failureStateNameCollision(error, this.failureStateNames) ?? stateOfAnotherWorkflow(error) ?? error;
     }
     this.grantPrincipal = this.stateMachine.grantPrincipal;
+    // Publishing to a topic encrypted with a customer managed key takes the key. The topic created
+    // here has SNS's AWS managed key, which needs no grant.
+    props.notificationTopic?.masterKey?.grant(this.stateMachine, 'kms:Decrypt', 'kms:GenerateDataKey');
     this.alarms = props.alarms === false ? [] : this.createAlarms();
 
     this.checkSyncNeedsStandard(props.stateMachineType);
@@ -254,7 +262,7 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
       topic: this.notificationTopic,
       jobLogGroup: props.jobLogGroup ?? props.job?.logGroup,
     });
-    const catchProps: sfn.CatchProps = { errors: ['States.TaskFailed'], resultPath: '$.error' };
+    const catchProps: sfn.CatchProps = { errors: ['States.ALL'], resultPath: '$.error' };
     this.failureStateNames = sfn.State.findReachableStates(handler.startState).map((state) => state.stateId);
     if (body === this.submitJob) {
       return this.submitJob.addCatch(handler.startState, catchProps);

@@ -4,11 +4,13 @@ import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { BatchEnvironment, BatchJob, BatchWorkflow, BatchWorkflowProps, Capacity, ContainerOverrides, JobOutput, Platform, SubmitJob } from '../src';
 import { stateMachineDefinition } from './util';
+import { stateMachineDefinitions } from '../examples/support/definition';
 
 function setUp() {
   const stack = new Stack();
@@ -91,7 +93,7 @@ describe('defaults', () => {
         'Parameters.$': '$.parameters',
       },
       ResultSelector: COMPACT,
-      Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.error', Next: 'IsBatchJobFailure' }],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'IsBatchJobFailure' }],
     });
   });
 
@@ -150,16 +152,16 @@ describe('failure handling', () => {
     expect(states.IsBatchJobFailure).toEqual({
       Type: 'Choice',
       Choices: [{
-        And: [{ Variable: '$.error.Cause', IsPresent: true }, { Variable: '$.error.Cause', StringMatches: '{*"JobId"*' }],
+        And: [
+          { Variable: '$.error.Cause', IsPresent: true },
+          { Variable: '$.error.Error', StringEquals: 'States.TaskFailed' },
+          { Variable: '$.error.Cause', StringMatches: '{*"JobId"*}' },
+          { Variable: '$.error.Cause', StringMatches: '*"JobName"*' },
+          { Variable: '$.error.Cause', StringMatches: '*"Status"*' },
+        ],
         Next: 'ParseJobFailure',
       }],
       Default: 'SummarizeOtherFailure',
-    });
-    expect(states.SummarizeOtherFailure).toEqual({
-      Type: 'Pass',
-      Parameters: { 'Error.$': '$.error.Error', 'Cause.$': '$.error.Cause' },
-      ResultPath: '$.summary',
-      Next: 'NotifyJobFailure',
     });
     expect(states.ParseJobFailure).toEqual({
       Type: 'Pass',
@@ -168,17 +170,25 @@ describe('failure handling', () => {
     });
     expect(states.SummarizeJobFailure).toEqual({
       Type: 'Pass',
-      Parameters: { 'JobId.$': '$.job.JobId', 'JobName.$': '$.job.JobName', 'Status.$': '$.job.Status' },
+      Parameters: { 'JobId.$': '$.job.JobId', 'JobName.$': '$.job.JobName', 'Status.$': '$.job.Status', 'Execution.$': '$$.Execution.Id' },
       ResultPath: '$.summary',
       Next: 'HasStatusReason',
     });
     expect(states.HasStatusReason).toEqual({
       Type: 'Choice',
       Choices: [{ Variable: '$.job.StatusReason', IsPresent: true, Next: 'AddStatusReason' }],
-      Default: 'HasExitCode',
+      Default: 'HasContainerReason',
     });
     expect(states.AddStatusReason).toEqual({
-      Type: 'Pass', InputPath: '$.job.StatusReason', ResultPath: '$.summary.StatusReason', Next: 'HasExitCode',
+      Type: 'Pass', InputPath: '$.job.StatusReason', ResultPath: '$.summary.StatusReason', Next: 'HasContainerReason',
+    });
+    expect(states.HasContainerReason).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.job.Container.Reason', IsPresent: true, Next: 'AddContainerReason' }],
+      Default: 'HasExitCode',
+    });
+    expect(states.AddContainerReason).toEqual({
+      Type: 'Pass', InputPath: '$.job.Container.Reason', ResultPath: '$.summary.ContainerReason', Next: 'HasExitCode',
     });
     expect(states.AddExitCode).toEqual({
       Type: 'Pass', InputPath: '$.job.Container.ExitCode', ResultPath: '$.summary.ExitCode', Next: 'HasLogStream',
@@ -194,9 +204,72 @@ describe('failure handling', () => {
       Resource: 'arn:aws:states:::sns:publish',
       Parameters: { 'TopicArn': expect.any(String), 'Message.$': '$.summary', 'Subject': 'AWS Batch job failed' },
       ResultPath: null,
+      // A notification that fails after its retries does not hide the job's failure.
+      Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 3 }],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.notificationError', Next: 'JobFailed' }],
       Next: 'JobFailed',
     });
     expect(states.JobFailed).toEqual({ Type: 'Fail', Error: 'BatchJobFailed', CausePath: 'States.JsonToString($.summary)' });
+  });
+
+  test('any other failure is summarized by its error and cause, notified, and fails the execution with its own error', () => {
+    const { stack } = workflow({ createNotificationTopic: true });
+    const states = stateMachineDefinition(stack).States;
+    expect(states.SummarizeOtherFailure).toEqual({
+      Type: 'Pass',
+      Parameters: { 'Error.$': '$.error.Error', 'Execution.$': '$$.Execution.Id' },
+      ResultPath: '$.summary',
+      Next: 'HasCause',
+    });
+    // A Fail state or SendTaskFailure may give no cause.
+    expect(states.HasCause).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.error.Cause', IsPresent: true, Next: 'AddCause' }],
+      Default: 'NotifyFailure',
+    });
+    expect(states.AddCause).toEqual({ Type: 'Pass', InputPath: '$.error.Cause', ResultPath: '$.summary.Cause', Next: 'NotifyFailure' });
+    expect(states.NotifyFailure).toEqual(expect.objectContaining({
+      Parameters: { 'TopicArn': expect.any(String), 'Message.$': '$.summary', 'Subject': 'AWS Batch workflow failed' },
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.notificationError', Next: 'ExecutionFailed' }],
+      Next: 'ExecutionFailed',
+    }));
+    expect(states.ExecutionFailed).toEqual({ Type: 'Fail', ErrorPath: '$.summary.Error', CausePath: 'States.JsonToString($.summary)' });
+  });
+
+  test('without a topic, each summary goes straight to its Fail state', () => {
+    const { stack } = workflow();
+    const states = stateMachineDefinition(stack).States;
+    expect(states.HasLogStream.Default).toEqual('JobFailed');
+    expect(states.HasCause.Default).toEqual('ExecutionFailed');
+    expect(Object.keys(states)).not.toContain('NotifyJobFailure');
+  });
+
+  test('a FIFO topic gets a message group and, unless it deduplicates by content, the execution name as deduplication ID', () => {
+    const { stack, job } = setUp();
+    new BatchWorkflow(stack, 'Workflow', { job, notificationTopic: new sns.Topic(stack, 'Fifo', { fifo: true }) });
+    new BatchWorkflow(stack, 'ByContent', {
+      job, notificationTopic: new sns.Topic(stack, 'ByContentTopic', { fifo: true, contentBasedDeduplication: true }),
+    });
+    const definitions = Object.entries(stateMachineDefinitions(Template.fromStack(stack).toJSON()));
+    const [fifo, byContent] = ['Workflow', 'ByContent'].map((id) =>
+      definitions.find(([logicalId]) => logicalId.startsWith(id))![1].States.NotifyJobFailure.Parameters);
+    expect(fifo).toEqual(expect.objectContaining({ 'MessageGroupId': 'BatchWorkflow', 'MessageDeduplicationId.$': '$$.Execution.Name' }));
+    expect(byContent).toEqual(expect.objectContaining({ MessageGroupId: 'BatchWorkflow' }));
+    expect(byContent).not.toHaveProperty('MessageDeduplicationId.$');
+  });
+
+  test('a given topic with a customer managed key: the role may use the key to publish; the created topic needs no grant', () => {
+    const { stack, job } = setUp();
+    const key = new kms.Key(stack, 'Key');
+    new BatchWorkflow(stack, 'Workflow', { job, notificationTopic: new sns.Topic(stack, 'Encrypted', { masterKey: key }) });
+    new BatchWorkflow(stack, 'Created', { job, createNotificationTopic: true });
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+    const statementsOf = (prefix: string) => Object.entries(policies)
+      .find(([logicalId]) => logicalId.startsWith(prefix))![1].Properties.PolicyDocument.Statement as any[];
+    expect(statementsOf('WorkflowRole')).toContainEqual({
+      Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] },
+    });
+    expect(JSON.stringify(statementsOf('CreatedRole'))).not.toContain('kms:');
   });
 
   test('the topic it creates is encrypted and TLS-only', () => {
@@ -236,7 +309,7 @@ describe('failure handling', () => {
     expect(definition.States.Run).toEqual(expect.objectContaining({
       Type: 'Parallel',
       OutputPath: '$[0]',
-      Catch: [{ ErrorEquals: ['States.TaskFailed'], ResultPath: '$.error', Next: 'IsBatchJobFailure' }],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'IsBatchJobFailure' }],
     }));
     const branch = definition.States.Run.Branches[0].States;
     expect(branch.First.ResultSelector).toEqual(COMPACT);
@@ -289,8 +362,9 @@ describe('errors', () => {
   });
 
   describe('a state named like a state of the failure handling', () => {
-    const OWN_STATES = 'Run, IsBatchJobFailure, SummarizeOtherFailure, ParseJobFailure, JobFailed, SummarizeJobFailure, '
-      + 'HasStatusReason, HasExitCode, AddStatusReason, HasLogStream, AddExitCode, AddLogStream';
+    const OWN_STATES = 'Run, IsBatchJobFailure, SummarizeOtherFailure, ParseJobFailure, HasCause, SummarizeJobFailure, ExecutionFailed, '
+      + 'AddCause, HasStatusReason, HasContainerReason, AddStatusReason, HasExitCode, AddContainerReason, HasLogStream, AddExitCode, '
+      + 'JobFailed, AddLogStream';
     const collision = (name: string) => `\`definition\` has a state named '${name}', a name the failure handling of BatchWorkflow `
       + `gives one of its own states (${OWN_STATES}); state names must be unique in a state machine. `
       + 'Rename your state (its construct id, or `stateName`), or set `handleFailures: false`';
@@ -314,7 +388,7 @@ describe('errors', () => {
       const { stack, environment, job } = setUp();
       const definition = task(stack, environment, job, 'NotifyJobFailure').next(new sfn.Pass(stack, 'Done'));
       expect(() => new BatchWorkflow(stack, 'Workflow', { definition, createNotificationTopic: true }))
-        .toThrow(/has a state named 'NotifyJobFailure', a name the failure handling of BatchWorkflow gives one of its own states \(Run, IsBatchJobFailure, SummarizeOtherFailure, ParseJobFailure, NotifyJobFailure, /);
+        .toThrow(/has a state named 'NotifyJobFailure', a name the failure handling of BatchWorkflow gives one of its own states \(Run, IsBatchJobFailure, SummarizeOtherFailure, ParseJobFailure, HasCause, SummarizeJobFailure, NotifyFailure, /);
     });
 
     test('is fine without failure handling', () => {

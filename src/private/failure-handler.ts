@@ -15,37 +15,29 @@ export interface FailureHandlerProps {
   readonly jobLogGroup?: logs.ILogGroup;
 }
 
+/** The cause of the failed execution: the summary, as JSON text. */
+const SUMMARY_TEXT = sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.summary'));
+
 /**
- * The states that run when a Batch job fails: they parse the job in the error's `Cause` (a JSON
- * string), summarize it, publish the summary when a topic is given, and fail the execution with
- * the summary as its cause. Another state's failure is summarized by its error and cause.
+ * The states that run when a state of the workflow fails (any error: Step Functions cannot catch
+ * `States.Runtime`, nor an execution's own timeout or stop). A failed Batch job, whose `Cause` is
+ * the job as JSON text, is parsed and summarized, and the execution fails as `BatchJobFailed`;
+ * any other failure is summarized by its error and cause, and the execution fails with its error.
+ * Either summary is published first when a topic is given.
  *
- * The input is the failed state's input with the error at `$.error` (`Error`, `Cause`). Optional
- * fields of the job are added only when present, since a JSONPath to a missing field fails.
+ * The input is the failed state's input with the error at `$.error` (`Error`, and usually
+ * `Cause`). Optional fields are added only when present, since a JSONPath to a missing field fails
+ * the execution with `States.Runtime`, which no Catch handles.
  */
 export class FailureHandler extends Construct {
   /** The first state of the handler. */
   public readonly startState: sfn.State;
 
-
   constructor(scope: Construct, id: string, props: FailureHandlerProps) {
     super(scope, id);
 
-    const fail = new sfn.Fail(this, 'JobFailed', {
-      error: JOB_FAILED_ERROR,
-      causePath: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.summary')),
-    });
-
-    const notifyAndFail: sfn.IChainable = props.topic
-      ? new tasks.SnsPublish(this, 'NotifyJobFailure', {
-        topic: props.topic,
-        subject: 'AWS Batch job failed',
-        message: sfn.TaskInput.fromJsonPathAt('$.summary'),
-        resultPath: sfn.JsonPath.DISCARD,
-      }).next(fail)
-      : fail;
-    let next = notifyAndFail;
-
+    const jobFailed = new sfn.Fail(this, 'JobFailed', { error: JOB_FAILED_ERROR, causePath: SUMMARY_TEXT });
+    let next = this.notifyThen('NotifyJobFailure', 'AWS Batch job failed', jobFailed, props.topic);
     next = this.addIfPresent('LogStream', '$.job.Container.LogStreamName', new sfn.Pass(this, 'AddLogStream', {
       parameters: {
         'LogStreamName.$': '$.job.Container.LogStreamName',
@@ -53,20 +45,16 @@ export class FailureHandler extends Construct {
       },
       resultPath: '$.summary.Logs',
     }), next);
-    next = this.addIfPresent('ExitCode', '$.job.Container.ExitCode', new sfn.Pass(this, 'AddExitCode', {
-      inputPath: '$.job.Container.ExitCode',
-      resultPath: '$.summary.ExitCode',
-    }), next);
-    next = this.addIfPresent('StatusReason', '$.job.StatusReason', new sfn.Pass(this, 'AddStatusReason', {
-      inputPath: '$.job.StatusReason',
-      resultPath: '$.summary.StatusReason',
-    }), next);
-
+    next = this.copyIfPresent('ExitCode', '$.job.Container.ExitCode', next);
+    // Why the container stopped, such as an OutOfMemoryError, where the status reason only says it exited.
+    next = this.copyIfPresent('ContainerReason', '$.job.Container.Reason', next);
+    next = this.copyIfPresent('StatusReason', '$.job.StatusReason', next);
     const summarize = new sfn.Pass(this, 'SummarizeJobFailure', {
       parameters: {
         'JobId.$': '$.job.JobId',
         'JobName.$': '$.job.JobName',
         'Status.$': '$.job.Status',
+        'Execution.$': '$$.Execution.Id',
       },
       resultPath: '$.summary',
     });
@@ -78,18 +66,53 @@ export class FailureHandler extends Construct {
     });
     parse.next(summarize).next(next);
 
-    // Any other failure of the chain (a Lambda function, say) has a cause that is no Batch job.
+    // Any other failure: a state's timeout, a Lambda function's error, a request Batch refused.
+    const failed = new sfn.Fail(this, 'ExecutionFailed', { errorPath: '$.summary.Error', causePath: SUMMARY_TEXT });
     const other = new sfn.Pass(this, 'SummarizeOtherFailure', {
-      parameters: { 'Error.$': '$.error.Error', 'Cause.$': '$.error.Cause' },
+      parameters: { 'Error.$': '$.error.Error', 'Execution.$': '$$.Execution.Id' },
       resultPath: '$.summary',
     });
-    other.next(notifyAndFail);
+    other.next(this.addIfPresent('Cause', '$.error.Cause', new sfn.Pass(this, 'AddCause', {
+      inputPath: '$.error.Cause',
+      resultPath: '$.summary.Cause',
+    }), this.notifyThen('NotifyFailure', 'AWS Batch workflow failed', failed, props.topic)));
+
+    // A failed .sync job: error States.TaskFailed, and the job (JobId, JobName, Status, ...) as the cause.
+    const cause = '$.error.Cause';
     this.startState = new sfn.Choice(this, 'IsBatchJobFailure')
       .when(sfn.Condition.and(
-        sfn.Condition.isPresent('$.error.Cause'),
-        sfn.Condition.stringMatches('$.error.Cause', '{*"JobId"*'),
+        sfn.Condition.isPresent(cause),
+        sfn.Condition.stringEquals('$.error.Error', 'States.TaskFailed'),
+        sfn.Condition.stringMatches(cause, '{*"JobId"*}'),
+        sfn.Condition.stringMatches(cause, '*"JobName"*'),
+        sfn.Condition.stringMatches(cause, '*"Status"*'),
       ), parse)
       .otherwise(other);
+  }
+
+  /**
+   * Publishes the summary, then fails. A publish that still fails after its retries does not hide
+   * the failure: the execution fails all the same, with the summary.
+   */
+  private notifyThen(id: string, subject: string, fail: sfn.Fail, topic?: sns.ITopic): sfn.IChainable {
+    if (topic === undefined) { return fail; }
+    return new tasks.SnsPublish(this, id, {
+      topic,
+      subject,
+      message: sfn.TaskInput.fromJsonPathAt('$.summary'),
+      resultPath: sfn.JsonPath.DISCARD,
+      // A FIFO topic takes a message group, and a deduplication ID unless it derives one itself.
+      messageGroupId: topic.fifo ? 'BatchWorkflow' : undefined,
+      messageDeduplicationId: topic.fifo && !topic.contentBasedDeduplication ? sfn.JsonPath.stringAt('$$.Execution.Name') : undefined,
+    })
+      .addRetry({ errors: ['States.ALL'], maxAttempts: 3 })
+      .addCatch(fail, { errors: ['States.ALL'], resultPath: '$.notificationError' })
+      .next(fail);
+  }
+
+  /** Copies a field of the failed job into the summary, under its own name, when the job has it. */
+  private copyIfPresent(name: string, path: string, next: sfn.IChainable): sfn.IChainable {
+    return this.addIfPresent(name, path, new sfn.Pass(this, `Add${name}`, { inputPath: path, resultPath: `$.summary.${name}` }), next);
   }
 
   private addIfPresent(name: string, path: string, add: sfn.Pass, next: sfn.IChainable): sfn.IChainable {

@@ -23,14 +23,15 @@ export const ESSENTIAL_CONTAINER_EXITED = 'Essential container in task exited';
 
 /**
  * The summary that BatchWorkflow's failure handling makes of a job that failed on local-aws
- * (exit code 1), with the console link to its log stream in us-east-1.
+ * (exit code 1) in an execution, with the console link to its log stream in us-east-1.
  */
-export function failedJobSummary(job: { jobId: string; jobName: string; logStreamPrefix: string; jobLogGroup: string }) {
+export function failedJobSummary(job: { jobId: string; jobName: string; logStreamPrefix: string; jobLogGroup: string; executionArn: string }) {
   const logStream = `${job.logStreamPrefix}/default/${job.jobId}`;
   return {
     JobId: job.jobId,
     JobName: job.jobName,
     Status: 'FAILED',
+    Execution: job.executionArn,
     StatusReason: ESSENTIAL_CONTAINER_EXITED,
     ExitCode: 1,
     Logs: {

@@ -34,7 +34,7 @@ function pipelineTemplate(): any {
 }
 
 /** A stack of one environment, one job and a workflow of the given shape. */
-function shapeTemplate(shape: 'map' | 'retry-then-catch'): any {
+function shapeTemplate(shape: 'map' | 'retry-then-catch' | 'fails-itself'): any {
   return localAwsTemplate('Shape', (stack) => {
     const environment = new BatchEnvironment(stack, 'Environment');
     const job = new BatchJob(stack, 'Shard', {
@@ -56,6 +56,9 @@ function shapeTemplate(shape: 'map' | 'retry-then-catch'): any {
           parameters: sfn.TaskInput.fromObject({ shard: sfn.JsonPath.stringAt('$') }),
           output: JobOutput.COMPACT,
         }));
+    } else if (shape === 'fails-itself') {
+      // A failure that is no Batch job's: a Fail state of the user's, after a job that succeeds.
+      definition = submit('ProcessShard').next(new sfn.Fail(stack, 'Reject', { error: 'ShardRejected', cause: 'the shard has no rows' }));
     } else {
       definition = submit('ProcessShard')
         .addRetry({ errors: ['States.TaskFailed'], maxAttempts: 2, interval: Duration.seconds(1), backoffRate: 1 })
@@ -82,8 +85,13 @@ describeWithLocalAws('pipeline example and workflow shapes on local-aws', () => 
     let server: LocalAws | undefined;
     let pipeline: Deployment;
     let map: Deployment;
+    let failsItself: Deployment;
     beforeAll(async () => {
-      [pipeline, map] = await startAndDeployEach([['PipelineExample', pipelineTemplate()], ['MapShape', shapeTemplate('map')]]);
+      [pipeline, map, failsItself] = await startAndDeployEach([
+        ['PipelineExample', pipelineTemplate()],
+        ['MapShape', shapeTemplate('map')],
+        ['FailsItselfShape', shapeTemplate('fails-itself')],
+      ]);
       server = pipeline.server;
     });
     afterAll(async () => {
@@ -126,6 +134,21 @@ describeWithLocalAws('pipeline example and workflow shapes on local-aws', () => 
       expect(output).toEqual(jobs.map((j) => compactSucceeded(j.jobId!, 'shard', 'Shard')));
       expect(new Set(jobIds)).toEqual(new Set(output.map((o) => o.JobId)));
     });
+
+    test('a failure that is no job\'s: summarized by its error and cause, notified, and the execution fails with its error', async () => {
+      const result = await runExecution(server!.endpoint, failsItself.stateMachineArn, {});
+      expect(result.status).toEqual('FAILED');
+      const summary = { Error: 'ShardRejected', Cause: 'the shard has no rows', Execution: result.executionArn };
+      expect(result.error).toEqual('ShardRejected');
+      expect(JSON.parse(result.cause!)).toEqual(summary);
+
+      const topicArn = failsItself.physicalId(logicalIdOf(failsItself.template, 'AWS::SNS::Topic'));
+      const sent = await sentNotifications(server!.endpoint, topicArn);
+      expect(sent.map((s) => [s.subject, JSON.parse(s.message)])).toEqual([['AWS Batch workflow failed', summary]]);
+      expect(statesEntered(result.events)).toEqual([
+        'Run', 'ProcessShard', 'Reject', 'IsBatchJobFailure', 'SummarizeOtherFailure', 'HasCause', 'AddCause', 'NotifyFailure', 'ExecutionFailed',
+      ]);
+    });
   });
 
   describe('jobs fail (local-aws --fail-jobs)', () => {
@@ -149,7 +172,9 @@ describeWithLocalAws('pipeline example and workflow shapes on local-aws', () => 
       expect(others).toEqual([]);
 
       const jobLogGroup = pipeline.physicalId(logicalIdOf(pipeline.template, 'AWS::Logs::LogGroup', 'EnvironmentJobLogGroup'));
-      const summary = failedJobSummary({ jobId: preprocessId, jobName: 'preprocess', logStreamPrefix: 'Preprocess', jobLogGroup });
+      const summary = failedJobSummary({
+        jobId: preprocessId, jobName: 'preprocess', logStreamPrefix: 'Preprocess', jobLogGroup, executionArn: result.executionArn,
+      });
       expect(result.error).toEqual('BatchJobFailed');
       expect(JSON.parse(result.cause!)).toEqual(summary);
 

@@ -155,7 +155,9 @@ describeWithLocalAws('single-job example on local-aws', () => {
       expect(jobId).toMatch(JOB_ID);
 
       const jobLogGroup = physicalId(logicalIdOf(t, 'AWS::Logs::LogGroup', 'EnvironmentJobLogGroup'));
-      const summary = failedJobSummary({ jobId: jobId, jobName: 'PreprocessingBatchJob', logStreamPrefix: 'Preprocessing', jobLogGroup });
+      const summary = failedJobSummary({
+        jobId, jobName: 'PreprocessingBatchJob', logStreamPrefix: 'Preprocessing', jobLogGroup, executionArn: result.executionArn,
+      });
       expect(result.error).toEqual('BatchJobFailed');
       expect(JSON.parse(result.cause!)).toEqual(summary);
 
@@ -174,6 +176,7 @@ describeWithLocalAws('single-job example on local-aws', () => {
         'SummarizeJobFailure',
         'HasStatusReason',
         'AddStatusReason',
+        'HasContainerReason',
         'HasExitCode',
         'AddExitCode',
         'HasLogStream',
