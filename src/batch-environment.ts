@@ -14,7 +14,8 @@ import { jobDefinitionNamePrefix } from './private/names';
  */
 export interface BatchEnvironmentProps {
   /**
-   * The VPC the compute environments launch into.
+   * The VPC the compute environments launch into. Not with `jobQueue` or `computeEnvironments`,
+   * whose compute environments have their network already.
    *
    * @default - a VPC over 2 Availability Zones with public and private (with egress) subnets,
    * `natGateways` NAT gateways, and flow logs to a CloudWatch log group kept one month
@@ -62,7 +63,7 @@ export interface BatchEnvironmentProps {
   readonly securityGroups?: ec2.ISecurityGroup[];
 
   /**
-   * Whether Fargate jobs get a public IP address. Only valid on Fargate; on EC2 the subnet decides.
+   * Whether Fargate jobs get a public IP address. True only on Fargate; on EC2 the subnet decides.
    * Jobs in private subnets with egress do not need one; jobs in public subnets do, to pull their
    * image and write their logs (synth warns when public subnets are selected without it).
    *
@@ -133,9 +134,9 @@ export interface BatchEnvironmentProps {
  */
 export class BatchEnvironment extends Construct {
   /**
-   * The VPC of the compute environments.
+   * The VPC of the compute environments this environment created, given or created.
    *
-   * @default - none when `jobQueue` or `computeEnvironments` is given without `vpc`
+   * @default - none when `jobQueue` or `computeEnvironments` is given
    */
   public readonly vpc?: ec2.IVpc;
 

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { BatchEnvironment } from './batch-environment';
 import { Platform } from './capacity';
 import { DEFAULT_CPU, defaultMemory, validateJobProps } from './private/job-validation';
-import { JOB_DEFINITION_NAME_MAX_LENGTH } from './private/limits';
+import { JOB_DEFINITION_NAME_MAX_LENGTH, LOG_STREAM_PREFIX_MAX_LENGTH } from './private/limits';
 import { jobNameInEnvironment } from './private/names';
 import { grantByNamePattern } from './private/permission-scope';
 
@@ -101,8 +101,8 @@ export interface BatchJobProps {
   readonly logGroup?: logs.ILogGroup;
 
   /**
-   * The prefix of the job's log streams (`prefix/container-name/task-id`): no `:` or `*`, which
-   * log stream names cannot contain.
+   * The prefix of the job's log streams (`prefix/default/task-id`): at most 471 characters (a log
+   * stream name has at most 512), without `:` or `*`, which log stream names cannot contain.
    *
    * @default - the job's path below its environment's stack (`Train`, or `Daily-Train` for a job in
    * a construct `Daily`), with characters other than letters, digits, `-` and `_` replaced by `-`
@@ -111,7 +111,8 @@ export interface BatchJobProps {
 
   /**
    * The role ECS uses to pull the image, read secrets and write logs. It is granted write access
-   * to the job's log group only.
+   * to the job's log group only, and, by aws-cdk-lib, read access to the job's secrets and pull
+   * access to its image when that is in ECR.
    *
    * @default - the environment's `jobExecutionRole`; a role of the job's own when the job is in
    * another stack than its environment (the environment's role, granted the job's image repository
@@ -224,7 +225,7 @@ export class BatchJob extends Construct implements iam.IGrantable {
       // The awslogs driver grants the execution role logs:CreateLogStream and logs:PutLogEvents on this group only.
       logging: LogDrivers.awsLogs({
         logGroup: this.logGroup,
-        streamPrefix: props.logStreamPrefix ?? name,
+        streamPrefix: props.logStreamPrefix ?? name.slice(0, LOG_STREAM_PREFIX_MAX_LENGTH),
       }),
     };
     this.jobDefinition = new batch.EcsJobDefinition(this, 'Resource', {

@@ -44,14 +44,17 @@ export interface Ec2CapacityOptions extends CapacityOptions {
    * The instance classes the compute environment may launch; Batch picks the size.
    *
    * @default - Batch's default x86_64 instance classes (`default_x86_64`), or G4dn, G5 and G6 when `gpu` is true
+   * (not every region offers all three: a compute environment with a class its region lacks fails to
+   * deploy, so give the classes your region has)
    */
   readonly instanceClasses?: ec2.InstanceClass[];
 
   /**
    * Whether jobs need NVIDIA GPUs. When true, instances boot the ECS-optimized Amazon Linux 2023
-   * NVIDIA AMI (`ECS_AL2023_NVIDIA`) and, unless you choose instances, come from the G4dn, G5 and G6 classes.
+   * NVIDIA AMI (`ECS_AL2023_NVIDIA`) and, unless you choose instances, come from the G4dn, G5 and G6
+   * classes. That AMI runs on x86_64 instances but P3 and G3.
    *
-   * @default false
+   * @default false: the ECS-optimized Amazon Linux 2023 AMI (`ECS_AL2023`)
    */
   readonly gpu?: boolean;
 
@@ -145,11 +148,26 @@ export class Capacity {
     if ((spec.instanceTypes !== undefined || spec.instanceClasses !== undefined) && instanceCount === 0) {
       invalid('instanceTypes', 'or `instanceClasses` must name at least one instance type or class when given', 'none');
     }
+    checkAllocationStrategy(spec);
+    if (spec.gpu) { checkGpuInstances(spec); }
     this.spec = spec;
     this.platform = spec.platform;
     this.spot = spec.spot;
     this.maxvCpus = maxvCpus;
     this._name = spec.name;
+  }
+
+  /**
+   * The CPU architectures of the instances this capacity launches: none on Fargate (the job
+   * definition chooses), x86_64 for Batch's default classes and the GPU classes.
+   *
+   * @internal
+   */
+  public _architectures(): Set<ec2.InstanceArchitecture> {
+    if (this.platform === Platform.FARGATE) { return new Set(); }
+    const instances = [...this.spec.instanceTypes ?? [], ...(this.spec.instanceClasses ?? []).map(instanceOfClass)];
+    if (instances.length === 0) { return new Set([ec2.InstanceArchitecture.X86_64]); }
+    return new Set(instances.map(architectureOf).filter((a): a is ec2.InstanceArchitecture => a !== undefined));
   }
 
   /**
@@ -181,7 +199,8 @@ export class Capacity {
       // the L2's instance check ignores `defaultInstanceClasses` and would fail on `false`.
       useOptimalInstanceClasses: chosen || s.gpu ? false : undefined,
       defaultInstanceClasses: chosen || s.gpu ? undefined : [batch.DefaultInstanceClass.X86_64],
-      images: s.gpu ? [{ imageType: batch.EcsMachineImageType.ECS_AL2023_NVIDIA }] : undefined,
+      // Amazon Linux 2023, which requires IMDSv2, whatever the account's or partition's default AMI.
+      images: [{ imageType: s.gpu ? batch.EcsMachineImageType.ECS_AL2023_NVIDIA : batch.EcsMachineImageType.ECS_AL2023 }],
     });
     // The instance role aws-cdk-lib creates for the ECS agent carries this AWS managed policy, which
     // cdk-nag's IAM4 reports. It is the policy AWS Batch documents for the role.
@@ -196,3 +215,52 @@ export class Capacity {
 
 /** NVIDIA GPU instance classes that the ECS-optimized AL2023 NVIDIA AMI supports. */
 const GPU_INSTANCE_CLASSES = [ec2.InstanceClass.G4DN, ec2.InstanceClass.G5, ec2.InstanceClass.G6];
+
+/** The instance families the ECS-optimized AL2023 NVIDIA AMI does not support. */
+const UNSUPPORTED_GPU_FAMILIES = /^(p3|g3)/;
+
+/** An instance type of a class, to read what the class's name tells (its architecture, its family). */
+function instanceOfClass(instanceClass: ec2.InstanceClass): ec2.InstanceType {
+  return ec2.InstanceType.of(instanceClass, ec2.InstanceSize.LARGE);
+}
+
+/**
+ * The architecture an instance type's name tells, as aws-cdk-lib reads it, or undefined for a name
+ * of another form (`u-3tb1.56xlarge`), which aws-cdk-lib cannot read.
+ */
+function architectureOf(type: ec2.InstanceType): ec2.InstanceArchitecture | undefined {
+  return /^[a-z]+\d{1,2}[a-z-]*\.[a-z0-9-]+$/.test(type.toString()) ? type.architecture : undefined;
+}
+
+/**
+ * Spot-only strategies On-Demand fail at deploy; BEST_FIT on Spot needs a Spot Fleet role, which
+ * aws-cdk-lib creates without the permissions it needs.
+ */
+function checkAllocationStrategy(spec: CapacitySpec): void {
+  const strategy = spec.allocationStrategy;
+  if (strategy === undefined) { return; }
+  if (spec.spot && strategy === batch.AllocationStrategy.BEST_FIT) {
+    invalid('allocationStrategy', 'must not be BEST_FIT on Spot, where it needs a Spot Fleet role: use SPOT_PRICE_CAPACITY_OPTIMIZED '
+      + '(the default), SPOT_CAPACITY_OPTIMIZED or BEST_FIT_PROGRESSIVE', strategy);
+  }
+  const spotOnly = [batch.AllocationStrategy.SPOT_CAPACITY_OPTIMIZED, batch.AllocationStrategy.SPOT_PRICE_CAPACITY_OPTIMIZED];
+  if (!spec.spot && spotOnly.includes(strategy)) {
+    invalid('allocationStrategy', 'must be BEST_FIT_PROGRESSIVE (the default) or BEST_FIT On-Demand, since the SPOT_ strategies are for Spot only',
+      strategy);
+  }
+}
+
+/** The NVIDIA AMI runs on x86_64 instances, but for the P3 and G3 families. */
+function checkGpuInstances(spec: CapacitySpec): void {
+  const named = [
+    ...(spec.instanceTypes ?? []).map((type) => [type.toString(), type] as const),
+    ...(spec.instanceClasses ?? []).map((c) => [c.toString(), instanceOfClass(c)] as const),
+  ];
+  const unsupported = named
+    .filter(([name, type]) => architectureOf(type) === ec2.InstanceArchitecture.ARM_64 || UNSUPPORTED_GPU_FAMILIES.test(name))
+    .map(([name]) => name);
+  if (unsupported.length > 0) {
+    invalid('instanceTypes', 'and `instanceClasses` with `gpu` must be x86_64 instances the ECS-optimized Amazon Linux 2023 NVIDIA AMI '
+      + 'supports (not Graviton, P3 or G3)', unsupported.join(', '));
+  }
+}

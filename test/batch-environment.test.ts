@@ -132,12 +132,24 @@ describe('capacity', () => {
     expect(env.platform).toBe(Platform.EC2);
   });
 
-  test('EC2 defaults to Batch default x86_64 instance classes', () => {
+  test('EC2 defaults to Batch default x86_64 instance classes, on Amazon Linux 2023 (which requires IMDSv2)', () => {
     const stack = new Stack();
     new BatchEnvironment(stack, 'Env', { platform: Platform.EC2 });
     Template.fromStack(stack).hasResourceProperties('AWS::Batch::ComputeEnvironment', {
-      ComputeResources: { Type: 'EC2', InstanceTypes: ['default_x86_64'], MinvCpus: 0, Ec2Configuration: Match.absent() },
+      ComputeResources: { Type: 'EC2', InstanceTypes: ['default_x86_64'], MinvCpus: 0, Ec2Configuration: [{ ImageType: 'ECS_AL2023' }] },
     });
+  });
+
+  test('Graviton capacity', () => {
+    const stack = new Stack();
+    new BatchEnvironment(stack, 'Env', {
+      capacity: [Capacity.ec2Spot({ instanceClasses: [ec2.InstanceClass.M7G] }), Capacity.ec2OnDemand({ instanceTypes: [new ec2.InstanceType('c7g.large')] })],
+    });
+    Template.fromStack(stack).resourceCountIs('AWS::Batch::ComputeEnvironment', 2);
+  });
+
+  test('assignPublicIp false on EC2 is accepted: it is what EC2 does anyway', () => {
+    expect(() => new BatchEnvironment(new Stack(), 'Env', { platform: Platform.EC2, assignPublicIp: false })).not.toThrow();
   });
 
   test('GPU picks NVIDIA instance classes and the ECS-optimized NVIDIA AMI', () => {
@@ -294,7 +306,10 @@ describe('validation', () => {
       /^`computeEnvironments` must have at least 1 entry, got 0 entries$/],
     ['empty securityGroups', () => ({ securityGroups: [] }),
       /^`securityGroups` must have at least 1 entry, since Batch compute environments need a security group, got 0 entries$/],
-    ['assignPublicIp on EC2', () => ({ capacity: [Capacity.ec2OnDemand()], assignPublicIp: false }),
+    ['capacity of two CPU architectures', () => ({
+      capacity: [Capacity.ec2Spot({ instanceTypes: [new ec2.InstanceType('m6g.large')] }), Capacity.ec2OnDemand()],
+    }), /^`capacity` must launch instances of one CPU architecture, since the compute environments of a Batch job queue share one, got arm64 \(Ec2Spot\), x86_64 \(Ec2OnDemand\)$/],
+    ['assignPublicIp on EC2', () => ({ capacity: [Capacity.ec2OnDemand()], assignPublicIp: true }),
       /^`assignPublicIp` is only valid on Fargate; on EC2 the subnet decides whether instances get a public IP, got an EC2 environment$/],
   ])('%s', (_name, props, message) => {
     const stack = new Stack();
@@ -304,7 +319,16 @@ describe('validation', () => {
   test.each([
     ['maxvCpus', () => Capacity.fargate({ maxvCpus: 0 }), /^`maxvCpus` must be an integer of at least 1, got 0$/],
     ['minvCpus above maxvCpus', () => Capacity.ec2OnDemand({ maxvCpus: 4, minvCpus: 8 }), /^`minvCpus` must be an integer between 0 and 4, got 8$/],
-    ['spotBidPercentage', () => Capacity.ec2Spot({ spotBidPercentage: 120 }), /^`spotBidPercentage` must be an integer between 0 and 100, got 120$/],
+    ['spotBidPercentage', () => Capacity.ec2Spot({ spotBidPercentage: 120 }), /^`spotBidPercentage` must be an integer between 1 and 100, got 120$/],
+    ['spotBidPercentage 0, which never launches an instance', () => Capacity.ec2Spot({ spotBidPercentage: 0 }),
+      /^`spotBidPercentage` must be an integer between 1 and 100, got 0$/],
+    ['BEST_FIT on Spot', () => Capacity.ec2Spot({ allocationStrategy: batch.AllocationStrategy.BEST_FIT }),
+      /^`allocationStrategy` must not be BEST_FIT on Spot, where it needs a Spot Fleet role: use SPOT_PRICE_CAPACITY_OPTIMIZED \(the default\), SPOT_CAPACITY_OPTIMIZED or BEST_FIT_PROGRESSIVE, got BEST_FIT$/],
+    ['a Spot strategy On-Demand', () => Capacity.ec2OnDemand({ allocationStrategy: batch.AllocationStrategy.SPOT_CAPACITY_OPTIMIZED }),
+      /^`allocationStrategy` must be BEST_FIT_PROGRESSIVE \(the default\) or BEST_FIT On-Demand, since the SPOT_ strategies are for Spot only, got SPOT_CAPACITY_OPTIMIZED$/],
+    ['GPU instances the NVIDIA AMI does not support', () => Capacity.ec2OnDemand({
+      gpu: true, instanceTypes: [new ec2.InstanceType('p3.2xlarge'), new ec2.InstanceType('g5.xlarge')], instanceClasses: [ec2.InstanceClass.G5G],
+    }), /^`instanceTypes` and `instanceClasses` with `gpu` must be x86_64 instances the ECS-optimized Amazon Linux 2023 NVIDIA AMI supports \(not Graviton, P3 or G3\), got p3.2xlarge, g5g$/],
     ['empty instance lists', () => Capacity.ec2Spot({ instanceTypes: [] }), /^`instanceTypes` or `instanceClasses` must name at least one instance type or class when given, got none$/],
   ])('Capacity %s', (_name, make, message) => {
     expect(make).toThrow(message);

@@ -219,6 +219,8 @@ describe('validation', () => {
     ['memory under 4 MiB on EC2', { memory: Size.mebibytes(3), platform: Platform.EC2 }, /^`memory` must be at least 4 MiB, got 3 MiB$/],
     ['logStreamPrefix with a colon', { logStreamPrefix: 'a:b' },
       /^`logStreamPrefix` must be at least 1 character long, without `:` or `\*`, which log stream names cannot contain, got "a:b"$/],
+    ['logStreamPrefix over 471 characters', { logStreamPrefix: 'p'.repeat(472) },
+      /^`logStreamPrefix` must be 1 to 471 characters long, got "p+" \(472\)$/],
     ['logStreamPrefix empty', { logStreamPrefix: '' },
       /^`logStreamPrefix` must be at least 1 character long, without `:` or `\*`, which log stream names cannot contain, got ""$/],
     ['jobDefinitionName too long', { jobDefinitionName: 'a'.repeat(129) }, /^`jobDefinitionName` must be 1 to 128 characters long, got "a+" \(129\)$/],

@@ -63,7 +63,7 @@ export function validateEnvironmentProps(props: BatchEnvironmentProps): Capacity
   checkCapacity(capacity, props.capacity !== undefined);
 
   const platform = props.platform ?? capacity[0]?.platform;
-  if (props.assignPublicIp !== undefined && platform === Platform.EC2) {
+  if (props.assignPublicIp === true && platform === Platform.EC2) {
     invalid('assignPublicIp', 'is only valid on Fargate; on EC2 the subnet decides whether instances get a public IP', 'an EC2 environment');
   }
   return capacity;
@@ -77,5 +77,10 @@ function checkCapacity(capacity: Capacity[], given: boolean): void {
   const platforms = capacity.map((c) => c.platform);
   if (new Set(platforms).size > 1) {
     invalid('capacity', 'must be all Fargate or all EC2, since a Batch job queue cannot mix them', platforms.join(', '));
+  }
+  const architectures = capacity.map((c) => [...c._architectures()]);
+  if (capacity.length > 1 && new Set(architectures.flat()).size > 1) {
+    invalid('capacity', 'must launch instances of one CPU architecture, since the compute environments of a Batch job queue share one',
+      architectures.map((a, i) => `${a.join(' and ')} (${capacity[i]._name})`).join(', '));
   }
 }

@@ -5,7 +5,7 @@ import { checkEnvironmentNames, checkMin, checkSeconds, wholeMebibytes } from '.
 import { checkCount, checkLength, checkRange, fmt, invalid } from './errors';
 import {
   ATTEMPT_TIMEOUT_MIN_SECONDS, ATTEMPTS_MAX, ATTEMPTS_MIN, CONTAINER_MEMORY_MIN_MIB, EVALUATE_ON_EXIT_MAX, FARGATE_MEMORY_MIB,
-  FARGATE_VCPU_VALUES, JOB_DEFINITION_NAME_MAX_LENGTH, JOB_DEFINITION_NAME_PATTERN,
+  FARGATE_VCPU_VALUES, JOB_DEFINITION_NAME_MAX_LENGTH, JOB_DEFINITION_NAME_PATTERN, LOG_STREAM_PREFIX_MAX_LENGTH,
 } from './limits';
 
 /** The default vCPUs of a job. */
@@ -29,6 +29,7 @@ export function validateJobProps(props: BatchJobProps, platform: Platform): void
   if (prefix !== undefined && !Token.isUnresolved(prefix) && !/^[^:*]+$/.test(prefix)) {
     invalid('logStreamPrefix', 'must be at least 1 character long, without `:` or `*`, which log stream names cannot contain', JSON.stringify(prefix));
   }
+  checkLength('logStreamPrefix', prefix, 1, LOG_STREAM_PREFIX_MAX_LENGTH);
   const name = props.jobDefinitionName;
   checkLength('jobDefinitionName', name, 1, JOB_DEFINITION_NAME_MAX_LENGTH);
   if (name !== undefined && !Token.isUnresolved(name) && !JOB_DEFINITION_NAME_PATTERN.test(name)) {

@@ -47,11 +47,15 @@ export const COMPUTE_ENVIRONMENTS_PER_QUEUE_MAX = 3;
 // https://docs.aws.amazon.com/batch/latest/APIReference/API_JobStateTimeLimitAction.html
 export const JOB_STATE_TIME_LIMIT_MIN_SECONDS = 600;
 export const JOB_STATE_TIME_LIMIT_MAX_SECONDS = 86_400;
-// https://docs.aws.amazon.com/batch/latest/APIReference/API_ComputeResource.html (bidPercentage)
-export const SPOT_BID_PERCENTAGE_MIN = 0;
+// https://docs.aws.amazon.com/batch/latest/APIReference/API_ComputeResource.html (bidPercentage). A
+// maximum of 0% of the On-Demand price, which Batch takes, would never launch an instance.
+export const SPOT_BID_PERCENTAGE_MIN = 1;
 export const SPOT_BID_PERCENTAGE_MAX = 100;
 // https://docs.aws.amazon.com/batch/latest/APIReference/API_RegisterJobDefinition.html (jobDefinitionName)
 export const JOB_DEFINITION_NAME_MAX_LENGTH = 128;
+// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogStream.html: a log
+// stream name has at most 512 characters; Batch names a job's `PREFIX/default/TASK-ID` (a 32-character ID).
+export const LOG_STREAM_PREFIX_MAX_LENGTH = 512 - '/default/'.length - 32;
 /** Job definition names: letters, numbers, hyphens and underscores. */
 export const JOB_DEFINITION_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 /** A job definition name, optionally with `:REVISION`, as SubmitJob takes it. */
