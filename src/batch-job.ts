@@ -8,8 +8,8 @@ import { Construct } from 'constructs';
 import { BatchEnvironment } from './batch-environment';
 import { Platform } from './capacity';
 import { DEFAULT_CPU, defaultMemory, validateJobProps } from './private/job-validation';
-import { JOB_DEFINITION_NAME_MAX_LENGTH, LOG_STREAM_PREFIX_MAX_LENGTH } from './private/limits';
-import { jobNameInEnvironment } from './private/names';
+import { LOG_STREAM_PREFIX_MAX_LENGTH } from './private/limits';
+import { defaultJobDefinitionName, jobNameInEnvironment } from './private/names';
 import { grantByNamePattern } from './private/permission-scope';
 
 /** The status reason of a job whose Fargate Spot task was interrupted (ECS's stopped reason). */
@@ -105,7 +105,9 @@ export interface BatchJobProps {
    * stream name has at most 512), without `:` or `*`, which log stream names cannot contain.
    *
    * @default - the job's path below its environment's stack (`Train`, or `Daily-Train` for a job in
-   * a construct `Daily`), with characters other than letters, digits, `-` and `_` replaced by `-`
+   * a construct `Daily`; below its stage for a job in another stack than its environment,
+   * `JobStack-Train`), with characters other than letters, digits, `-` and `_` replaced by `-`, and
+   * cut to 471 characters
    */
   readonly logStreamPrefix?: string;
 
@@ -146,8 +148,8 @@ export interface BatchJobProps {
   /**
    * The name of the job definition: 1 to 128 letters, digits, hyphens and underscores.
    *
-   * @default - the environment's `jobDefinitionNamePrefix` followed by the job's path below its
-   * environment's stack, as `logStreamPrefix`
+   * @default - the environment's `jobDefinitionNamePrefix` followed by the job's path, as in
+   * `logStreamPrefix`; a name over 128 characters is cut and ends in a hash of the whole
    */
   readonly jobDefinitionName?: string;
 }
@@ -195,8 +197,7 @@ export class BatchJob extends Construct implements iam.IGrantable {
     const env = props.environment;
     this.environment = env;
     const name = jobNameInEnvironment(this, env);
-    this.jobDefinitionName = props.jobDefinitionName
-      ?? `${env.jobDefinitionNamePrefix}${name}`.slice(0, JOB_DEFINITION_NAME_MAX_LENGTH);
+    this.jobDefinitionName = props.jobDefinitionName ?? defaultJobDefinitionName(env.jobDefinitionNamePrefix, name);
     env._claimJobDefinitionName(this.jobDefinitionName, this);
     this.platform = props.platform ?? env.platform;
     validateJobProps(props, this.platform);

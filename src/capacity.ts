@@ -149,7 +149,7 @@ export class Capacity {
       invalid('instanceTypes', 'or `instanceClasses` must name at least one instance type or class when given', 'none');
     }
     checkAllocationStrategy(spec);
-    if (spec.gpu) { checkGpuInstances(spec); }
+    checkInstancesForImage(spec);
     this.spec = spec;
     this.platform = spec.platform;
     this.spot = spec.spot;
@@ -250,17 +250,29 @@ function checkAllocationStrategy(spec: CapacitySpec): void {
   }
 }
 
-/** The NVIDIA AMI runs on x86_64 instances, but for the P3 and G3 families. */
-function checkGpuInstances(spec: CapacitySpec): void {
+/**
+ * The instances must run the AMI: the AL2023 NVIDIA AMI runs on x86_64 instances but the P3 and G3
+ * families; the AL2023 AMI on any but A1. (Batch creates no new compute environment on its Amazon
+ * Linux 2 AMIs since 30 June 2026.)
+ */
+function checkInstancesForImage(spec: CapacitySpec): void {
   const named = [
     ...(spec.instanceTypes ?? []).map((type) => [type.toString(), type] as const),
     ...(spec.instanceClasses ?? []).map((c) => [c.toString(), instanceOfClass(c)] as const),
   ];
-  const unsupported = named
-    .filter(([name, type]) => architectureOf(type) === ec2.InstanceArchitecture.ARM_64 || UNSUPPORTED_GPU_FAMILIES.test(name))
-    .map(([name]) => name);
-  if (unsupported.length > 0) {
-    invalid('instanceTypes', 'and `instanceClasses` with `gpu` must be x86_64 instances the ECS-optimized Amazon Linux 2023 NVIDIA AMI '
-      + 'supports (not Graviton, P3 or G3)', unsupported.join(', '));
+  const unsupported = (test: (name: string, type: ec2.InstanceType) => boolean) =>
+    named.filter(([name, type]) => test(name, type)).map(([name]) => name);
+  if (spec.gpu) {
+    const bad = unsupported((name, type) => architectureOf(type) === ec2.InstanceArchitecture.ARM_64 || UNSUPPORTED_GPU_FAMILIES.test(name));
+    if (bad.length > 0) {
+      invalid('instanceTypes', 'and `instanceClasses` with `gpu` must be x86_64 instances the ECS-optimized Amazon Linux 2023 NVIDIA AMI '
+        + 'supports (not Graviton, P3 or G3)', bad.join(', '));
+    }
+    return;
+  }
+  const a1 = unsupported((name) => /^a1(\.|$)/.test(name));
+  if (a1.length > 0) {
+    invalid('instanceTypes', 'and `instanceClasses` must not be A1 instances, which the ECS-optimized Amazon Linux 2023 AMI does not '
+      + 'support', a1.join(', '));
   }
 }

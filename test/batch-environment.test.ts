@@ -148,6 +148,11 @@ describe('capacity', () => {
     Template.fromStack(stack).resourceCountIs('AWS::Batch::ComputeEnvironment', 2);
   });
 
+  test('BEST_FIT_PROGRESSIVE on Spot and BEST_FIT On-Demand are accepted', () => {
+    expect(() => Capacity.ec2Spot({ allocationStrategy: batch.AllocationStrategy.BEST_FIT_PROGRESSIVE })).not.toThrow();
+    expect(() => Capacity.ec2OnDemand({ allocationStrategy: batch.AllocationStrategy.BEST_FIT })).not.toThrow();
+  });
+
   test('assignPublicIp false on EC2 is accepted: it is what EC2 does anyway', () => {
     expect(() => new BatchEnvironment(new Stack(), 'Env', { platform: Platform.EC2, assignPublicIp: false })).not.toThrow();
   });
@@ -326,6 +331,9 @@ describe('validation', () => {
       /^`allocationStrategy` must not be BEST_FIT on Spot, where it needs a Spot Fleet role: use SPOT_PRICE_CAPACITY_OPTIMIZED \(the default\), SPOT_CAPACITY_OPTIMIZED or BEST_FIT_PROGRESSIVE, got BEST_FIT$/],
     ['a Spot strategy On-Demand', () => Capacity.ec2OnDemand({ allocationStrategy: batch.AllocationStrategy.SPOT_CAPACITY_OPTIMIZED }),
       /^`allocationStrategy` must be BEST_FIT_PROGRESSIVE \(the default\) or BEST_FIT On-Demand, since the SPOT_ strategies are for Spot only, got SPOT_CAPACITY_OPTIMIZED$/],
+    ['A1 instances, which Amazon Linux 2023 does not run on', () => Capacity.ec2Spot({
+      instanceTypes: [new ec2.InstanceType('a1.large')], instanceClasses: [ec2.InstanceClass.A1, ec2.InstanceClass.M6G],
+    }), /^`instanceTypes` and `instanceClasses` must not be A1 instances, which the ECS-optimized Amazon Linux 2023 AMI does not support, got a1.large, a1$/],
     ['GPU instances the NVIDIA AMI does not support', () => Capacity.ec2OnDemand({
       gpu: true, instanceTypes: [new ec2.InstanceType('p3.2xlarge'), new ec2.InstanceType('g5.xlarge')], instanceClasses: [ec2.InstanceClass.G5G],
     }), /^`instanceTypes` and `instanceClasses` with `gpu` must be x86_64 instances the ECS-optimized Amazon Linux 2023 NVIDIA AMI supports \(not Graviton, P3 or G3\), got p3.2xlarge, g5g$/],

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Lazy, NestedStack, Size, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, Lazy, NestedStack, Size, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -360,6 +360,28 @@ test('two long stack names alike in their first 48 characters give two prefixes'
   });
   expect(dev.slice(0, 48)).toEqual(prod.slice(0, 48));
   expect(dev).not.toEqual(prod);
+});
+
+test('default names over 128 characters are cut and end in a hash of the whole, so long paths that differ late stay apart', () => {
+  const stack = new Stack(new App(), 'Batch', { stackName: 'analytics-platform-batch-processing-production' });
+  const environment = new BatchEnvironment(stack, 'Env');
+  const scope = new Construct(stack, 'FeatureEngineeringPipelineForCustomerChurnPredictionAndRetentionModels');
+  const [a, b] = ['ModelVersionA', 'ModelVersionB'].map((id) => new BatchJob(scope, id, { environment, image }));
+  for (const job of [a, b]) {
+    expect(job.jobDefinitionName).toHaveLength(128);
+    expect(job.jobDefinitionName).toMatch(/^analytics-platform-batch-processing-production-E-[0-9a-f]{8}-FeatureEngineering.*-[0-9a-f]{8}$/);
+  }
+  expect(a.jobDefinitionName).not.toEqual(b.jobDefinitionName);
+});
+
+test('a job in a stage, in another stack than its environment, and in a nested stack: named by its path', () => {
+  const stage = new Stage(new App(), 'Prod');
+  const environmentStack = new Stack(stage, 'EnvStack');
+  const environment = new BatchEnvironment(environmentStack, 'Env');
+  const inOtherStack = new BatchJob(new Stack(stage, 'JobStack'), 'Train', { environment, image });
+  const inNestedStack = new BatchJob(new NestedStack(environmentStack, 'Jobs'), 'Score', { environment, image });
+  expect(inOtherStack.jobDefinitionName).toEqual(`${environment.jobDefinitionNamePrefix}JobStack-Train`);
+  expect(inNestedStack.jobDefinitionName).toEqual(`${environment.jobDefinitionNamePrefix}Jobs-Score`);
 });
 
 test('two jobs of one environment may not share a job definition name', () => {

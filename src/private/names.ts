@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { Stack, Stage, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { JOB_DEFINITION_NAME_MAX_LENGTH } from './limits';
 
 /**
  * `STACK-ID-HASH-`: the name of the environment's stack and the environment's id, then a hash of
@@ -15,8 +16,23 @@ export function jobDefinitionNamePrefix(environment: IConstruct): string {
     .join('-')
     .replace(/[^A-Za-z0-9_-]/g, '-')
     .slice(0, 48);
-  const hash = createHash('sha256').update(`${stackName ?? ''}\n${environment.node.path}`).digest('hex').slice(0, 8);
-  return `${readable}-${hash}-`;
+  return `${readable}-${hash(`${stackName ?? ''}\n${environment.node.path}`)}-`;
+}
+
+/**
+ * The default name of a job's definition: the environment's prefix and the job's name in it. A
+ * name over 128 characters is cut, and ends in a hash of the whole, so that two long names that
+ * differ only past the cut stay apart.
+ */
+export function defaultJobDefinitionName(prefix: string, jobName: string): string {
+  const name = `${prefix}${jobName}`;
+  if (name.length <= JOB_DEFINITION_NAME_MAX_LENGTH) { return name; }
+  return `${name.slice(0, JOB_DEFINITION_NAME_MAX_LENGTH - 9)}-${hash(name)}`;
+}
+
+/** Eight hexadecimal digits of a SHA-256 of the text. */
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
 }
 
 /** The name of the stack, or of the nearest stack it is nested in whose name is known at synth. */
@@ -29,9 +45,9 @@ function deployedStackName(stack: Stack): string | undefined {
 
 /**
  * A job's name among the jobs of its environment: its path below the environment's stack (below
- * its stage, when the job is in another stack), with `/` and the other characters that names and
- * log stream prefixes cannot have replaced by `-`. `Train` for a job at the top of the stack,
- * `Daily-Train` for one inside a construct `Daily`.
+ * its stage, when the job is in another stack: `JobStack-Train`), with `/` and the other
+ * characters that names and log stream prefixes cannot have replaced by `-`. `Train` for a job at
+ * the top of the stack, `Daily-Train` for one inside a construct `Daily`.
  */
 export function jobNameInEnvironment(job: IConstruct, environment: IConstruct): string {
   const path = job.node.path;

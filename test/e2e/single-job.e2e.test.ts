@@ -116,7 +116,7 @@ describeWithLocalAws('single-job example on local-aws', () => {
       await deployment?.server.stop();
     });
 
-    test('an input without `parameters` runs the job with the job definition\'s default parameters', async () => {
+    test('an input without `parameters` submits the job with none, so the job definition\'s defaults apply', async () => {
       const { server, stateMachineArn } = deployment!;
       const result = await runExecution(server.endpoint, stateMachineArn, {});
       expect(result.status).toEqual('SUCCEEDED');
