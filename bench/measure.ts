@@ -22,6 +22,10 @@ export interface RunResult {
   readonly totalMs: number;
   /** `app.synth()` alone, in milliseconds. */
   readonly synthMs: number;
+}
+
+/** A run, and what its app looks like. */
+export interface MeasuredRun extends RunResult {
   readonly figures: Figures;
 }
 
@@ -43,8 +47,25 @@ export const CONTEXT = {
   '@aws-cdk/core:stackResourceLimit': 0,
 };
 
-/** Synthesizes one topology of `jobs` jobs in a fresh App, into a temporary directory. */
+/**
+ * Synthesizes one topology of `jobs` jobs in a fresh App, into a temporary directory, and times it.
+ * The figures are the same on every run of one topology and size: `measure` reads them once.
+ */
 export function run(topology: Topology, jobs: number, context: { [key: string]: unknown } = {}): RunResult {
+  return synthesize(topology, jobs, context, () => undefined).timing;
+}
+
+/** As `run`, and reads the figures of the synthesized app. */
+export function measure(topology: Topology, jobs: number, context: { [key: string]: unknown } = {}): MeasuredRun {
+  const { timing, read } = synthesize(topology, jobs, context, figuresOf);
+  return { ...timing, figures: read };
+}
+
+/** Times one synthesis, then reads what `read` reads of the app (outside the timed part). */
+function synthesize<T>(
+  topology: Topology, jobs: number, context: { [key: string]: unknown },
+  read: (stack: Stack, stateMachine: sfn.StateMachine, templatePath: string) => T,
+): { timing: RunResult; read: T } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
   try {
     gc();
@@ -55,35 +76,36 @@ export function run(topology: Topology, jobs: number, context: { [key: string]: 
     const t1 = performance.now();
     const assembly = app.synth();
     const t2 = performance.now();
-
-    const templatePath = assembly.getStackByName(stack.stackName).templateFullPath;
-    const template = JSON.parse(fs.readFileSync(templatePath, 'utf8'));
-    const resourceTypes: { [type: string]: number } = {};
-    for (const resource of Object.values<any>(template.Resources)) {
-      resourceTypes[resource.Type] = (resourceTypes[resource.Type] ?? 0) + 1;
-    }
-    const bytes = definitionBytes(stateMachine)!;
-    const policies = rolePolicySizes(stateMachine)!;
-    const resources = Object.keys(template.Resources).length;
     return {
-      totalMs: t2 - t0,
-      synthMs: t2 - t1,
-      figures: {
-        templateBytes: fs.statSync(templatePath).size,
-        resources,
-        resourceTypes,
-        definitionBytes: bytes,
-        policies,
-        guards: [
-          ...checkDefinitionSize(stateMachine.node.path, bytes),
-          ...checkStackResources(stack.stackName, resources),
-          ...checkRolePolicies(stateMachine.role.node.path, policies),
-        ],
-      },
+      timing: { totalMs: t2 - t0, synthMs: t2 - t1 },
+      read: read(stack, stateMachine, assembly.getStackByName(stack.stackName).templateFullPath),
     };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+function figuresOf(stack: Stack, stateMachine: sfn.StateMachine, templatePath: string): Figures {
+  const template = JSON.parse(fs.readFileSync(templatePath, 'utf8'));
+  const resourceTypes: { [type: string]: number } = {};
+  for (const resource of Object.values<any>(template.Resources)) {
+    resourceTypes[resource.Type] = (resourceTypes[resource.Type] ?? 0) + 1;
+  }
+  const bytes = definitionBytes(stateMachine)!;
+  const policies = rolePolicySizes(stateMachine)!;
+  const resources = Object.keys(template.Resources).length;
+  return {
+    templateBytes: fs.statSync(templatePath).size,
+    resources,
+    resourceTypes,
+    definitionBytes: bytes,
+    policies,
+    guards: [
+      ...checkDefinitionSize(stateMachine.node.path, bytes),
+      ...checkStackResources(stack.stackName, resources),
+      ...checkRolePolicies(stateMachine.role.node.path, policies),
+    ],
+  };
 }
 
 /**

@@ -44,7 +44,7 @@ export interface Report {
   readonly rows: Row[];
   readonly fixedCost: FixedCostStep[];
   readonly firstSynths: FirstSynthRow[];
-  /** Fresh processes of each topology per N. */
+  /** Fresh processes of each topology per N: as many rounds as fit in the bench's time budget. */
   readonly firstSynthRuns: number;
   readonly payload: { readonly full: number; readonly compact: number };
   readonly runs: number;
@@ -109,8 +109,9 @@ export function renderMarkdown(report: Report): string {
     '  what `cdk synth` spends in the app. The ratios of the target are of these.',
     '- **synth() ms**: median of `app.synth()` alone (aspects, prepare, validation, template rendering and writing).',
     '- **heap MiB**: the peak of the heap in use during one construction and synth, above the heap in use before it (after',
-    '  a full GC), in a process of its own (`bench/peak-heap.ts`): the largest of the heap in use before each garbage',
-    '  collection, as `node --trace-gc` prints it, and at the end.',
+    '  a full GC), in a process apart from the timed runs (`bench/peak-heap.ts`; ours, then hand-wired, each after a',
+    '  smaller synthesis that loads its code): the largest of the heap in use before each garbage collection, as',
+    '  `node --trace-gc` prints it, and at the end.',
     '',
     '### Spread of the runs',
     '',
@@ -192,7 +193,8 @@ function firstSynth(rows: FirstSynthRow[], runs: number): string[] {
     '`cdk synth` runs the app in a process of its own, which synthesizes once. Nothing is warm there: aws-cdk-lib loads',
     'its modules on first use, V8 compiles the code as it first runs, and aws-cdk-lib builds its template validator for the',
     'resource types in the template. `bench/first-synth.ts` synthesizes a topology once in a fresh process (`node` with',
-    `ts-node transpile-only); ${runs} processes of each topology per N, alternating.`,
+    `ts-node transpile-only); ${runs} process${runs === 1 ? '' : 'es'} of each topology per N, alternating, in rounds over the N (as many as fit`,
+    'in the bench\'s time budget).',
     '',
     '- **ms**: median of building the construct tree and `app.synth()`, as above, but the first in the process.',
     '- **process s**: median of the whole process, from its spawn to its exit: Node.js and ts-node starting and the',

@@ -5,13 +5,14 @@
  *
  *   npx projen bench
  *
- * BENCH_SIZES=1,10, BENCH_RUNS=1 and BENCH_FIRST_SYNTH_RUNS=1 make a quick run.
+ * BENCH_SIZES=1,10, BENCH_RUNS=1 and BENCH_FIRST_SYNTH_RUNS=1 make a quick run; BENCH_BUDGET_SECONDS
+ * (480) bounds how long the fresh processes may take it.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { firstSynth, FirstSynth } from './first-synth';
-import { compactResult, median, payloadBytes, quantile, run, RunResult } from './measure';
+import { compactResult, Figures, measure, median, payloadBytes, quantile, run, RunResult } from './measure';
 import { peakHeapBytes } from './peak-heap';
 import { FirstSynthRow, FixedCostStep, Row, renderMarkdown } from './report';
 import { FIXED_COST_STEPS, handWired, handWiredSameResources, ours } from './topologies';
@@ -20,8 +21,18 @@ const SIZES = (process.env.BENCH_SIZES ?? '1,10,50,100,200').split(',').map(Numb
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 /** Small workflows synthesize in tens of milliseconds, where noise weighs most: run them more. */
 const runsAt = (jobs: number) => (jobs <= 10 ? RUNS * 3 : RUNS);
-/** Each first synthesis is a process of its own, 2 to 5 seconds: fewer runs keep the bench under 10 minutes. */
+/**
+ * Each first synthesis is a process of its own, of 2 to 8 seconds depending on the machine (Node.js,
+ * ts-node and aws-cdk-lib load in each). They run in rounds, one process of each topology at each
+ * N a round: as many rounds as this, and as fit in the bench's time budget, one at least.
+ */
 const FIRST_SYNTH_RUNS = Number(process.env.BENCH_FIRST_SYNTH_RUNS ?? 5);
+/**
+ * Seconds from the bench process's start by which the last round of fresh processes ends, so that
+ * `npx projen bench` (the type check included) stays under 10 minutes even on a slow machine: the
+ * same bench took 7 minutes on one 2-core machine and 12 on another.
+ */
+const BUDGET_SECONDS = Number(process.env.BENCH_BUDGET_SECONDS ?? 480);
 
 function main(): void {
   const loadAtStart = os.loadavg()[0];
@@ -32,21 +43,22 @@ function main(): void {
 
   const rows: Row[] = [];
   for (const jobs of SIZES) {
-    const a: RunResult[] = [];
-    const b: RunResult[] = [];
-    const c: RunResult[] = [];
-    for (let i = 0; i < runsAt(jobs); i++) {
+    // The first run of each also reads the figures of its app, which are the same on every run.
+    const first = [measure(ours, jobs), measure(handWired, jobs), measure(handWiredSameResources, jobs)];
+    const [a, b, c]: RunResult[][] = [[first[0]], [first[1]], [first[2]]];
+    for (let i = 1; i < runsAt(jobs); i++) {
       a.push(run(ours, jobs));
       b.push(run(handWired, jobs));
       c.push(run(handWiredSameResources, jobs));
     }
+    const heap = peakHeapBytes(['ours', 'handWired'], jobs);
     const row: Row = {
       jobs,
-      ours: summarize(a, peakHeapBytes('ours', jobs)),
-      handWired: summarize(b, peakHeapBytes('handWired', jobs)),
-      handWiredSameResources: summarize(c),
+      ours: summarize(a, first[0].figures, heap.ours),
+      handWired: summarize(b, first[1].figures, heap.handWired),
+      handWiredSameResources: summarize(c, first[2].figures),
       // The feature flag `cdk init` sets: statements with the same actions are merged.
-      oursMinimized: run(ours, jobs, { '@aws-cdk/aws-iam:minimizePolicies': true }).figures,
+      oursMinimized: measure(ours, jobs, { '@aws-cdk/aws-iam:minimizePolicies': true }).figures,
     };
     rows.push(row);
     console.log(`N=${jobs}: ours ${row.ours.totalMs.toFixed(0)} ms, hand-wired ${row.handWired.totalMs.toFixed(0)} ms, `
@@ -56,7 +68,7 @@ function main(): void {
   const fixedCost = measureFixedCost();
   // Before the fresh processes, which load the cores themselves.
   const loadAfterRuns = os.loadavg()[0];
-  const firstSynths = SIZES.map(measureFirstSynth);
+  const { rows: firstSynths, rounds: firstSynthRuns } = measureFirstSynths();
 
   const jobDetail = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'job-detail.json'), 'utf8'));
   const payload = { full: payloadBytes(jobDetail), compact: payloadBytes(compactResult(jobDetail)) };
@@ -64,7 +76,7 @@ function main(): void {
   const wallSeconds = process.uptime();
 
   const markdown = renderMarkdown({
-    rows, fixedCost, firstSynths, firstSynthRuns: FIRST_SYNTH_RUNS, payload, runs: RUNS, wallSeconds, load: [loadAtStart, loadAfterRuns],
+    rows, fixedCost, firstSynths, firstSynthRuns, payload, runs: RUNS, wallSeconds, load: [loadAtStart, loadAfterRuns],
   });
   const out = path.join(__dirname, '..', 'docs', 'benchmarks.md');
   fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -82,34 +94,44 @@ function measureFixedCost(): FixedCostStep[] {
   return FIXED_COST_STEPS.map(([label, topology], step) => ({
     label,
     totalMs: median(times[step]),
-    resources: run(topology, 1).figures.resources,
+    resources: measure(topology, 1).figures.resources,
   }));
 }
 
-/** Ours and hand-wired, each synthesized in fresh processes, alternating. */
-function measureFirstSynth(jobs: number): FirstSynthRow {
-  const a: FirstSynth[] = [];
-  const b: FirstSynth[] = [];
-  for (let i = 0; i < FIRST_SYNTH_RUNS; i++) {
-    a.push(firstSynth('ours', jobs));
-    b.push(firstSynth('handWired', jobs));
-  }
-  const medians = (runs: FirstSynth[]): FirstSynth => ({
-    totalMs: median(runs.map((r) => r.totalMs)),
-    processMs: median(runs.map((r) => r.processMs)),
+/**
+ * Ours and hand-wired, each synthesized in fresh processes, alternating, in rounds over every N:
+ * after the first round, as many more as its time says fit in the budget, up to FIRST_SYNTH_RUNS.
+ */
+function measureFirstSynths(): { rows: FirstSynthRow[]; rounds: number } {
+  const runs = SIZES.map(() => ({ ours: [] as FirstSynth[], handWired: [] as FirstSynth[] }));
+  const round = () => SIZES.forEach((jobs, i) => {
+    runs[i].ours.push(firstSynth('ours', jobs));
+    runs[i].handWired.push(firstSynth('handWired', jobs));
   });
-  const row = { jobs, ours: medians(a), handWired: medians(b) };
-  console.log(`N=${jobs}, fresh processes: ours ${row.ours.totalMs.toFixed(0)} ms, hand-wired ${row.handWired.totalMs.toFixed(0)} ms`);
-  return row;
+  const start = process.uptime();
+  round();
+  const roundSeconds = process.uptime() - start;
+  const more = Math.max(0, Math.min(FIRST_SYNTH_RUNS - 1, Math.floor((BUDGET_SECONDS - process.uptime()) / roundSeconds)));
+  for (let i = 0; i < more; i++) { round(); }
+
+  const medians = (of: FirstSynth[]): FirstSynth => ({
+    totalMs: median(of.map((r) => r.totalMs)),
+    processMs: median(of.map((r) => r.processMs)),
+  });
+  const rows = SIZES.map((jobs, i) => ({ jobs, ours: medians(runs[i].ours), handWired: medians(runs[i].handWired) }));
+  for (const row of rows) {
+    console.log(`N=${row.jobs}, fresh processes (${1 + more}): ours ${row.ours.totalMs.toFixed(0)} ms, hand-wired ${row.handWired.totalMs.toFixed(0)} ms`);
+  }
+  return { rows, rounds: 1 + more };
 }
 
-function summarize(results: RunResult[], heapBytes?: number) {
+function summarize(results: RunResult[], figures: Figures, heapBytes?: number) {
   return {
     totalMs: median(results.map((r) => r.totalMs)),
     quartilesMs: [quantile(results.map((r) => r.totalMs), 0.25), quantile(results.map((r) => r.totalMs), 0.75)] as const,
     synthMs: median(results.map((r) => r.synthMs)),
     heapBytes,
-    figures: results[0].figures,
+    figures,
   };
 }
 
