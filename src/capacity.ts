@@ -165,9 +165,9 @@ export class Capacity {
    */
   public _architectures(): Set<ec2.InstanceArchitecture> {
     if (this.platform === Platform.FARGATE) { return new Set(); }
-    const instances = [...this.spec.instanceTypes ?? [], ...(this.spec.instanceClasses ?? []).map(instanceOfClass)];
+    const instances = namedInstances(this.spec);
     if (instances.length === 0) { return new Set([ec2.InstanceArchitecture.X86_64]); }
-    return new Set(instances.map(architectureOf).filter((a): a is ec2.InstanceArchitecture => a !== undefined));
+    return new Set(instances.map(([, type]) => architectureOf(type)).filter((a): a is ec2.InstanceArchitecture => a !== undefined));
   }
 
   /**
@@ -219,9 +219,15 @@ const GPU_INSTANCE_CLASSES = [ec2.InstanceClass.G4DN, ec2.InstanceClass.G5, ec2.
 /** The instance families the ECS-optimized AL2023 NVIDIA AMI does not support. */
 const UNSUPPORTED_GPU_FAMILIES = /^(p3|g3)/;
 
-/** An instance type of a class, to read what the class's name tells (its architecture, its family). */
-function instanceOfClass(instanceClass: ec2.InstanceClass): ec2.InstanceType {
-  return ec2.InstanceType.of(instanceClass, ec2.InstanceSize.LARGE);
+/**
+ * The instance types and classes a capacity names, each with its name and an instance type to read
+ * what the name tells (its architecture, its family): a class as its `large` size.
+ */
+function namedInstances(spec: CapacitySpec): Array<readonly [string, ec2.InstanceType]> {
+  return [
+    ...(spec.instanceTypes ?? []).map((type) => [type.toString(), type] as const),
+    ...(spec.instanceClasses ?? []).map((c) => [c.toString(), ec2.InstanceType.of(c, ec2.InstanceSize.LARGE)] as const),
+  ];
 }
 
 /**
@@ -256,10 +262,7 @@ function checkAllocationStrategy(spec: CapacitySpec): void {
  * Linux 2 AMIs since 30 June 2026.)
  */
 function checkInstancesForImage(spec: CapacitySpec): void {
-  const named = [
-    ...(spec.instanceTypes ?? []).map((type) => [type.toString(), type] as const),
-    ...(spec.instanceClasses ?? []).map((c) => [c.toString(), instanceOfClass(c)] as const),
-  ];
+  const named = namedInstances(spec);
   const unsupported = (test: (name: string, type: ec2.InstanceType) => boolean) =>
     named.filter(([name, type]) => test(name, type)).map(([name]) => name);
   if (spec.gpu) {

@@ -31,12 +31,16 @@ export function renderSubmitJobParameters(props: SubmitJobOptions, jobQueue: str
       })),
     } : undefined,
     Timeout: props.attemptTimeout !== undefined ? { AttemptDurationSeconds: props.attemptTimeout.toSeconds() } : undefined,
-    // Batch takes no empty tag map: no tags is none at all.
-    Tags: props.tags !== undefined && !Token.isUnresolved(props.tags) && Object.keys(props.tags).length === 0 ? undefined : props.tags,
+    Tags: jobTags(props.tags),
     PropagateTags: props.propagateTags,
     ShareIdentifier: props.shareIdentifier,
     SchedulingPriorityOverride: props.schedulingPriorityOverride,
   };
+}
+
+/** The tags of the job: none for an empty map, which Batch does not take. */
+export function jobTags(tags: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
+  return tags !== undefined && !Token.isUnresolved(tags) && Object.keys(tags).length === 0 ? undefined : tags;
 }
 
 function renderContainerOverrides(overrides?: ContainerOverrides): { [key: string]: any } | undefined {

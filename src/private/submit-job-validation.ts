@@ -4,6 +4,7 @@ import { checkEnvironmentNames, checkMin, checkSeconds, exactlyOne, mebibytes, w
 import { BatchValidationError, checkCount, checkLength, checkRange, fmt, invalid } from './errors';
 import * as limits from './limits';
 import { isJsonata } from './state-input';
+import { jobTags } from './submit-job-render';
 import { ContainerOverrides, EvaluateOnExit, JobDependency, JobDependencyType } from '../container-overrides';
 import type { SubmitJobProps } from '../submit-job';
 
@@ -47,8 +48,7 @@ export function validateSubmitJob(props: SubmitJobProps): ValidatedSubmitJob {
   checkShareIdentifier(props.shareIdentifier);
   checkRange('schedulingPriorityOverride', props.schedulingPriorityOverride, limits.SCHEDULING_PRIORITY_MIN, limits.SCHEDULING_PRIORITY_MAX);
 
-  const tagged = props.tags !== undefined && (Token.isUnresolved(props.tags) || Object.keys(props.tags).length > 0);
-  return { integrationPattern, tagging: tagged || props.propagateTags === true };
+  return { integrationPattern, tagging: jobTags(props.tags) !== undefined || props.propagateTags === true };
 }
 
 function checkJobName(jobName: string): void {
