@@ -69,6 +69,7 @@ function synthesize<T>(
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
   try {
     gc();
+    const cpu0 = cpuSnapshot();
     const t0 = performance.now();
     const app = new App({ outdir, context: { ...CONTEXT, ...context } });
     const stack = new Stack(app, 'Bench');
@@ -76,6 +77,9 @@ function synthesize<T>(
     const t1 = performance.now();
     const assembly = app.synth();
     const t2 = performance.now();
+    const cpu2 = cpuSnapshot();
+    timedRuns.otherCpuMs += Math.max(0, (cpu2.machineBusyMs - cpu0.machineBusyMs) - (cpu2.processMs - cpu0.processMs));
+    timedRuns.wallMs += t2 - t0;
     return {
       timing: { totalMs: t2 - t0, synthMs: t2 - t1 },
       read: read(stack, stateMachine, assembly.getStackByName(stack.stackName).templateFullPath),
@@ -129,6 +133,29 @@ function evaluate(expression: string, input: any): unknown {
 /** The size of a state's output as Step Functions counts it: UTF-8 bytes of the JSON text. */
 export function payloadBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value), 'utf8');
+}
+
+/** CPU time spent so far by all the machine's cores and by this process, in milliseconds. */
+function cpuSnapshot(): { machineBusyMs: number; processMs: number } {
+  const machineBusyMs = os.cpus().reduce((sum, { times }) => sum + times.user + times.nice + times.sys + times.irq, 0);
+  const { user, system } = process.cpuUsage();
+  return { machineBusyMs, processMs: (user + system) / 1000 };
+}
+
+/** Over the timed runs since the last `resetOtherCpu`: other processes' CPU and the time it was taken in. */
+const timedRuns = { otherCpuMs: 0, wallMs: 0 };
+
+export function resetOtherCpu(): void {
+  timedRuns.otherCpuMs = 0;
+  timedRuns.wallMs = 0;
+}
+
+/**
+ * How many cores' worth of CPU other processes used during the timed runs since `resetOtherCpu`
+ * (0.5: half of one core all along): the machine's busy time less this process's, over their time.
+ */
+export function otherCpuDuringRuns(): number {
+  return timedRuns.wallMs > 0 ? timedRuns.otherCpuMs / timedRuns.wallMs : 0;
 }
 
 export function median(values: number[]): number {

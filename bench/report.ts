@@ -49,12 +49,15 @@ export interface Report {
   readonly payload: { readonly full: number; readonly compact: number };
   readonly runs: number;
   readonly wallSeconds: number;
-  /** The 1-minute load average when the bench started and after its runs in one process. */
-  readonly load: readonly [number, number];
+  /** Cores' worth of CPU other processes used during the timed runs in one process (`otherCpuDuringRuns`). */
+  readonly otherCpu: number;
 }
 
 /** Step Functions' limit on a state's input or output (256 KiB, hard quota). */
 const PAYLOAD_MAX_BYTES = 262_144;
+
+/** Other processes' CPU, in cores, above which the times of the runs in one process are noisy. */
+const OTHER_CPU_NOISY = 0.25;
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const mb = (bytes: number) => (bytes / 1_048_576).toFixed(1);
@@ -80,8 +83,8 @@ export function renderMarkdown(report: Report): string {
     '  are recorded in construct metadata (a bare `App` records one for each resource, and `--debug` records them anyway), and',
     '  aws-cdk-lib does not stop a template at 500 resources, so that the bench measures past it: the guards report it',
     `- Wall time of the whole bench, from process start: ${report.wallSeconds.toFixed(0)} s`,
-    `- 1-minute load average at start and after the runs in one process: ${report.load.map((l) => l.toFixed(1)).join(' and ')}${Math.max(...report.load) > cpus.length
-      ? ': other processes shared the cores, so the times are noisy; the ratio, from alternating runs, holds better' : ''}`,
+    `- CPU other processes used during the timed runs in one process: ${report.otherCpu.toFixed(2)} of one core${report.otherCpu > OTHER_CPU_NOISY
+      ? ': they shared the cores, so the times are noisy; the ratio, from alternating runs, holds better' : ''}`,
     '',
     'Each topology chains N jobs, each with its own job definition, in one state machine:',
     '',

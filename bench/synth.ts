@@ -9,10 +9,9 @@
  * (480) bounds how long the fresh processes may take it.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { firstSynth, FirstSynth } from './first-synth';
-import { compactResult, Figures, measure, median, payloadBytes, quantile, run, RunResult } from './measure';
+import { compactResult, Figures, measure, median, otherCpuDuringRuns, payloadBytes, quantile, resetOtherCpu, run, RunResult } from './measure';
 import { peakHeapBytes } from './peak-heap';
 import { FirstSynthRow, FixedCostStep, Row, renderMarkdown } from './report';
 import { FIXED_COST_STEPS, handWired, handWiredSameResources, ours } from './topologies';
@@ -35,11 +34,11 @@ const FIRST_SYNTH_RUNS = Number(process.env.BENCH_FIRST_SYNTH_RUNS ?? 5);
 const BUDGET_SECONDS = Number(process.env.BENCH_BUDGET_SECONDS ?? 480);
 
 function main(): void {
-  const loadAtStart = os.loadavg()[0];
   console.log(`warm-up, then ${RUNS} runs each of ours and hand-wired at N = ${SIZES.join(', ')}`);
   run(ours, 10);
   run(handWired, 10);
   run(handWiredSameResources, 10);
+  resetOtherCpu();
 
   const rows: Row[] = [];
   for (const jobs of SIZES) {
@@ -66,8 +65,7 @@ function main(): void {
   }
 
   const fixedCost = measureFixedCost();
-  // Before the fresh processes, which load the cores themselves.
-  const loadAfterRuns = os.loadavg()[0];
+  const otherCpu = otherCpuDuringRuns();
   const { rows: firstSynths, rounds: firstSynthRuns } = measureFirstSynths();
 
   const jobDetail = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'job-detail.json'), 'utf8'));
@@ -76,7 +74,7 @@ function main(): void {
   const wallSeconds = process.uptime();
 
   const markdown = renderMarkdown({
-    rows, fixedCost, firstSynths, firstSynthRuns, payload, runs: RUNS, wallSeconds, load: [loadAtStart, loadAfterRuns],
+    rows, fixedCost, firstSynths, firstSynthRuns, payload, runs: RUNS, wallSeconds, otherCpu,
   });
   const out = path.join(__dirname, '..', 'docs', 'benchmarks.md');
   fs.mkdirSync(path.dirname(out), { recursive: true });
