@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnComponents, ArnFormat, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import { IConstruct } from 'constructs';
 import { invalid } from './private/errors';
@@ -128,7 +128,7 @@ export class JobDefinitionTarget {
    */
   public static fromArn(jobDefinitionArn: string): JobDefinitionTarget {
     const arn = checkArn('jobDefinition', jobDefinitionArn, 'job-definition', JOB_DEFINITION_NAME_AND_REVISION_PATTERN, 'NAME or NAME:REVISION');
-    return new JobDefinitionTarget(jobDefinitionArn, undefined, (scope) => [definitionArn(scope, withoutRevision(arn.resourceName!))]);
+    return new JobDefinitionTarget(jobDefinitionArn, undefined, (scope) => [definitionArn(scope, withoutRevision(arn.resourceName!), placeOf(arn))]);
   }
 
   /**
@@ -182,9 +182,19 @@ function queueArn(scope: IConstruct, name: string): string {
   return Stack.of(scope).formatArn({ service: 'batch', resource: 'job-queue', resourceName: name });
 }
 
-/** Every revision of one definition: a new revision keeps working while a deploy rolls out. */
-function definitionArn(scope: IConstruct, name: string): string {
-  return Stack.of(scope).formatArn({ service: 'batch', resource: 'job-definition', resourceName: `${name}:*` });
+/**
+ * Every revision of one definition: a new revision keeps working while a deploy rolls out. In the
+ * stack's partition, account and region, unless `place` names others.
+ */
+function definitionArn(scope: IConstruct, name: string, place: Place = {}): string {
+  return Stack.of(scope).formatArn({ ...place, service: 'batch', resource: 'job-definition', resourceName: `${name}:*` });
+}
+
+/** Where a resource is: the partition, account and region of an ARN. */
+type Place = Pick<ArnComponents, 'partition' | 'account' | 'region'>;
+
+function placeOf(arn: ArnComponents): Place {
+  return { partition: arn.partition, account: arn.account, region: arn.region };
 }
 
 /** What a job definition construct is granted by: its name pattern if it has one, else its name. */
@@ -198,11 +208,14 @@ function grantedArn(scope: IConstruct, jobDefinition: batch.IJobDefinition): str
 /**
  * Every revision of a job definition construct, by its name: the literal one it was given, or the
  * name in its ARN. (The L2s' `jobDefinitionName` is no name for every kind of definition: a
- * multi-node or EKS definition's is its ARN, or NAME:REVISION when imported.)
+ * multi-node or EKS definition's is its ARN, or NAME:REVISION when imported.) An imported
+ * definition is where its ARN says, which aws-cdk-lib's imports do not record in their `env`.
  */
 function exactArn(scope: IConstruct, jobDefinition: batch.IJobDefinition): string {
-  const arnName = () => Arn.split(jobDefinition.jobDefinitionArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
-  return definitionArn(scope, literalName(jobDefinition) ?? withoutRevision(arnName()));
+  const arn = () => Arn.split(jobDefinition.jobDefinitionArn, ArnFormat.SLASH_RESOURCE_NAME);
+  const imported = !(jobDefinition.node.defaultChild instanceof batch.CfnJobDefinition);
+  const place = imported ? placeOf(arn()) : { account: jobDefinition.env.account, region: jobDefinition.env.region };
+  return definitionArn(scope, literalName(jobDefinition) ?? withoutRevision(arn().resourceName!), place);
 }
 
 /** An allow-list names at least one resource: an empty one would let the state submit nothing. */

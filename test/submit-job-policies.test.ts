@@ -97,10 +97,25 @@ describe('least-privilege IAM', () => {
       Action: 'batch:SubmitJob',
       Resource: [
         'arn:aws:batch:us-east-1:111122223333:job-queue/Main',
-        arn('batch:us-east-1:111122223333:job-definition/prep:*'),
+        // Where the ARN says, as the queue: the stack's partition is not assumed.
+        'arn:aws:batch:us-east-1:111122223333:job-definition/prep:*',
         JOBS,
       ],
     });
+  });
+
+  test('a definition by ARN in another account and region: granted there, by target and by construct alike', () => {
+    const elsewhere = 'arn:aws:batch:eu-west-1:444455556666:job-definition/shared:2';
+    const definitionOf = (target: Pick<SubmitJobOptions, 'jobDefinitionTarget'> | ((stack: Stack) => batch.IJobDefinition)) =>
+      statementsOf((stack) => new SubmitJob(stack, 'Task', {
+        jobQueueTarget: JobQueueTarget.fromName('q'),
+        ...typeof target === 'function' ? { jobDefinition: target(stack) } : target,
+        jobName: 'job',
+      })).statements[0].Resource[1];
+    expect(definitionOf({ jobDefinitionTarget: JobDefinitionTarget.fromArn(elsewhere) }))
+      .toEqual('arn:aws:batch:eu-west-1:444455556666:job-definition/shared:*');
+    expect(definitionOf((stack) => batch.EcsJobDefinition.fromJobDefinitionArn(stack, 'Shared', elsewhere)))
+      .toEqual('arn:aws:batch:eu-west-1:444455556666:job-definition/shared:*');
   });
 
   test('multi-node job definitions: every revision of the one definition, by the name in its ARN', () => {
@@ -121,7 +136,7 @@ describe('least-privilege IAM', () => {
     const nameInArn = { 'Fn::Select': [0, { 'Fn::Split': [':', { 'Fn::Select': [1, { 'Fn::Split': ['/', { 'Fn::Select': [5, { 'Fn::Split': [':', { Ref: expect.stringMatching(/^MultiNode/) }] }] }] }] }] }] };
     expect(definitions).toEqual([
       { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':batch:us-east-1:111122223333:job-definition/', nameInArn, ':*']] },
-      arn('batch:us-east-1:111122223333:job-definition/mnp:*'),
+      'arn:aws:batch:us-east-1:111122223333:job-definition/mnp:*',
     ]);
   });
 
@@ -157,7 +172,7 @@ describe('least-privilege IAM', () => {
       Resource: [
         'arn:aws:batch:us-east-1:111122223333:job-queue/blue',
         'arn:aws:batch:us-east-1:111122223333:job-queue/green',
-        arn('batch:us-east-1:111122223333:job-definition/prep:*'),
+        'arn:aws:batch:us-east-1:111122223333:job-definition/prep:*',
         JOBS,
       ],
     });
