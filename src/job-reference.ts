@@ -146,9 +146,17 @@ export class JobDefinitionTarget {
     return JobDefinitionTarget.fromInput(dynamicValue.jsonata('jobDefinition', expression), options);
   }
 
-  /** @internal */
-  public static _fromJobDefinition(jobDefinition: batch.IJobDefinition): JobDefinitionTarget {
-    return new JobDefinitionTarget(jobDefinition.jobDefinitionArn, undefined, (scope) => [grantedArn(scope, jobDefinition)]);
+  /**
+   * A job definition construct, for a task of `stack`. Its ARN (with its revision), unless it is of
+   * another stack and has a literal name: then that name, the latest active revision. An ARN from
+   * another stack is an export of it, which changes with each new revision, and CloudFormation
+   * refuses to change an export another stack imports.
+   *
+   * @internal
+   */
+  public static _fromJobDefinition(jobDefinition: batch.IJobDefinition, stack: Stack): JobDefinitionTarget {
+    const name = Stack.of(jobDefinition) !== stack ? literalName(jobDefinition) : undefined;
+    return new JobDefinitionTarget(name ?? jobDefinition.jobDefinitionArn, undefined, (scope) => [grantedArn(scope, jobDefinition)]);
   }
 
   private static fromInput(input: DynamicValue, options: JobDefinitionInputOptions): JobDefinitionTarget {

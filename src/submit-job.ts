@@ -152,9 +152,10 @@ export interface SubmitJobOptions {
 
   /**
    * What the task outputs once the job has finished (`.sync` only; request-response outputs the
-   * job's ARN, name and ID). Cannot be used with `resultSelector`.
+   * job's ARN, name and ID). Cannot be used with `resultSelector` or `outputs`.
    *
-   * @default JobOutput.FULL, or JobOutput.COMPACT inside a `BatchWorkflow`
+   * @default JobOutput.FULL, or a `BatchWorkflow`'s `jobOutput` (COMPACT) for the tasks it reaches
+   * from its start, not those inside a Parallel or Map state
    */
   readonly output?: JobOutput;
 }
@@ -178,8 +179,9 @@ export interface SubmitJobProps extends sfn.TaskStateBaseProps, SubmitJobOptions
  * A Task state that submits an AWS Batch job and, by default, waits for it to finish
  * (`arn:aws:states:::batch:submitJob.sync`).
  *
- * The state machine role gets `batch:SubmitJob` on this job queue and job definition only (and on
- * `job/*`, since job IDs are assigned at submit), and,
+ * The state machine role gets `batch:SubmitJob` on this job queue and job definition only (every
+ * revision of it; for the job of a `BatchEnvironment`, the environment's job definitions, by their
+ * name prefix), and on `job/*`, since job IDs are assigned at submit; and,
  * to wait, `batch:DescribeJobs`, `batch:TerminateJob` (so stopping the execution stops the job)
  * and the Step Functions events rule for Batch.
  *
@@ -235,7 +237,7 @@ export class SubmitJob extends sfn.TaskStateBase {
     this.integrationPattern = validated.integrationPattern;
     this.jobQueueTarget = props.jobQueue ? JobQueueTarget._fromJobQueue(props.jobQueue) : props.jobQueueTarget!;
     this.jobDefinitionTarget = props.jobDefinition
-      ? JobDefinitionTarget._fromJobDefinition(props.jobDefinition)
+      ? JobDefinitionTarget._fromJobDefinition(props.jobDefinition, Stack.of(this))
       : props.jobDefinitionTarget!;
 
     this.policies = shareStatements(this, submitJobPolicies(this, {

@@ -643,6 +643,32 @@ describe('composition', () => {
     expect(policyLength(30)).toEqual(policyLength(2));
   });
 
+  test('a workflow in another stack than its job submits the job definition by name: no export of a revision to block updates', () => {
+    const app = new App();
+    const batchStack = new Stack(app, 'Batch');
+    const environment = new BatchEnvironment(batchStack, 'Env');
+    const job = new BatchJob(batchStack, 'Train', { environment, image: ecs.ContainerImage.fromRegistry('busybox') });
+    const workflowStack = new Stack(app, 'Workflow');
+    const wf = new BatchWorkflow(workflowStack, 'Workflow', { job });
+    const sameStack = new BatchWorkflow(batchStack, 'Local', { job });
+
+    const submitted = (stack: Stack, id: string) => {
+      const definitions = Object.entries(stateMachineDefinitions(Template.fromStack(stack).toJSON()));
+      const [, definition] = definitions.find(([logicalId]) => logicalId.startsWith(id))!;
+      return definition.States.SubmitJob.Parameters;
+    };
+    expect(wf.stateMachine.stack).toBe(workflowStack);
+    expect(submitted(workflowStack, 'Workflow').JobDefinition).toEqual(job.jobDefinitionName);
+    expect(submitted(workflowStack, 'Workflow').JobQueue).toMatch(/^\{\{Import:Batch:ExportsOutputFnGetAttEnvJobQueue/);
+    // The queue's ARN is exported (it does not change); the job definition's Ref, which names a revision, is not.
+    const exported = JSON.stringify(Object.values(Template.fromStack(batchStack).findOutputs('*')).map((output) => output.Value));
+    expect(exported).toMatch(/"Fn::GetAtt":\["EnvJobQueue[0-9A-F]{8}","JobQueueArn"\]/);
+    expect(exported).not.toMatch(/"Ref":"Train/);
+    // In the job's own stack, the task names the revision it was deployed with.
+    expect(sameStack.stateMachine.stack).toBe(batchStack);
+    expect(submitted(batchStack, 'Local').JobDefinition).toMatch(/^\{\{Ref:Train[0-9A-F]{8}\}\}$/);
+  });
+
   test('every created resource is exposed', () => {
     const { wf } = workflow({ createNotificationTopic: true });
     expect(wf.stateMachine).toBeDefined();

@@ -22,6 +22,7 @@ function evaluate(value: any, refs: { [ref: string]: string }): string {
     const key = value['Fn::GetAtt'].join('.');
     return refs[key] ?? `{{GetAtt:${key}}}`;
   }
+  if (value['Fn::ImportValue'] !== undefined) { return `{{Import:${value['Fn::ImportValue']}}}`; }
   if (value['Fn::Join'] !== undefined) {
     const [separator, parts] = value['Fn::Join'];
     return parts.map((part: any) => evaluate(part, refs)).join(separator);
