@@ -80,7 +80,8 @@ export interface BatchJobProps {
 
   /**
    * Secrets given to the container as environment variables. The execution role is granted read
-   * access to each (the environment's shared role, unless `executionRole` is given).
+   * access to each: the environment's shared role, unless `executionRole` is given or the job is
+   * in another stack than its environment (then the job's own).
    *
    * @default - no secrets
    */

@@ -48,7 +48,8 @@ export interface BatchWorkflowProps {
   /**
    * The name of the job submitted by the one-job workflow.
    *
-   * @default - the id of this construct, with characters other than letters, digits, `-` and `_` replaced by `-`
+   * @default - the id of this construct, with characters other than letters, digits, `-` and `_`
+   * replaced by `-`, leading `-` and `_` dropped, cut to 128 characters (`job` if nothing is left)
    */
   readonly jobName?: string;
 

@@ -78,7 +78,7 @@ export interface Ec2CapacityOptions extends CapacityOptions {
  */
 export interface Ec2SpotCapacityOptions extends Ec2CapacityOptions {
   /**
-   * The most a Spot instance may cost, as a percentage (0 to 100) of its On-Demand price.
+   * The most a Spot instance may cost, as a percentage (1 to 100) of its On-Demand price.
    *
    * @default - 100, the On-Demand price
    */

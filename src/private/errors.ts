@@ -14,7 +14,7 @@ export class BatchValidationError extends Error {
 
 /**
  * Fails with a message that names the property, the value received and what is allowed:
- * `` `attempts` must be between 1 and 10, got 0 ``.
+ * `` `attempts` must be an integer between 1 and 10, got 0 ``.
  */
 export function invalid(property: string, allowed: string, received: string): never {
   throw new BatchValidationError(`\`${property}\` ${allowed}, got ${received}`);
