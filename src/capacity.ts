@@ -52,9 +52,10 @@ export interface Ec2CapacityOptions extends CapacityOptions {
   /**
    * Whether jobs need NVIDIA GPUs. When true, instances boot the ECS-optimized Amazon Linux 2023
    * NVIDIA AMI (`ECS_AL2023_NVIDIA`) and, unless you choose instances, come from the G4dn, G5 and G6
-   * classes. That AMI runs on x86_64 instances but P3 and G3.
+   * classes. That AMI runs on x86_64 instances but P3 and G3. GPU instances you name need it too:
+   * without it they boot an AMI without GPU drivers, and offer jobs no GPU.
    *
-   * @default false: the ECS-optimized Amazon Linux 2023 AMI (`ECS_AL2023`)
+   * @default false: the ECS-optimized Amazon Linux 2023 AMI (`ECS_AL2023`), on every instance
    */
   readonly gpu?: boolean;
 

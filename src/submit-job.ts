@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { ContainerOverrides, EvaluateOnExit, JobDependency } from './container-overrides';
 import { JobOutput } from './job-output';
 import { JobDefinitionTarget, JobQueueTarget } from './job-reference';
-import { gpuProblem, overridesProblem, placementProblem } from './private/job-placement';
+import { gpuProblem, overridesProblem, placementProblem, vcpuProblem } from './private/job-placement';
 import { shareStatements, submitJobPolicies } from './private/submit-job-policies';
 import { checkQueryLanguage, logsWithAwsLogs, renderCompactOutput, renderSubmitJobParameters } from './private/submit-job-render';
 import { validateSubmitJob } from './private/submit-job-validation';
@@ -253,6 +253,7 @@ export class SubmitJob extends sfn.TaskStateBase {
         placementProblem(props.jobQueue, props.jobDefinition, props.shareIdentifier),
         overridesProblem(props.jobDefinition, props.containerOverrides),
         gpuProblem(props.jobQueue, props.jobDefinition, props.containerOverrides),
+        vcpuProblem(props.jobQueue, props.jobDefinition, props.containerOverrides),
       ].filter((problem): problem is string => problem !== undefined),
     });
   }

@@ -535,14 +535,42 @@ describe('the job and its queue, checked at synth', () => {
       })).toContain(`[Default/Workflow/SubmitJob] \`containerOverrides.gpuCount\` asks for 2 GPUs, ${NO_GPUS}`);
     });
 
+    const NO_GPU_AMI = 'but the job queue\'s compute environments boot an AMI without GPU drivers (image type ECS_AL2023) or launch '
+      + 'only Batch\'s default instance classes: the instances offer no GPU to the job, which waits in RUNNABLE. Create the capacity '
+      + 'with `gpu` true, which boots the ECS-optimized Amazon Linux 2023 NVIDIA AMI';
+
+    test.each<[string, () => Capacity[]]>([
+      ['GPU instance types of its own, without `gpu`', () => [Capacity.ec2OnDemand({ instanceTypes: [new ec2.InstanceType('g5.xlarge')] })]],
+      ['GPU instance classes of its own, without `gpu`, and default classes', () =>
+        [Capacity.ec2Spot({ instanceClasses: [ec2.InstanceClass.G6] }), Capacity.ec2OnDemand()]],
+    ])('in a queue with %s fails: their AMI has no GPU drivers', (_, capacity) => {
+      expect(synthError((stack) => {
+        const environment = new BatchEnvironment(stack, 'Env', { capacity: capacity() });
+        new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image, gpu: 1 }) });
+      })).toContain(`[Default/Workflow/SubmitJob] \`jobDefinition\` reserves 1 GPU, ${NO_GPU_AMI}`);
+    });
+
     test.each<[string, () => Capacity[]]>([
       ['GPU capacity', () => [Capacity.ec2OnDemand({ gpu: true })]],
-      ['instance types of its own', () => [Capacity.ec2OnDemand({ instanceTypes: [new ec2.InstanceType('g5.xlarge')] })]],
-      ['one of several environments with instance classes of its own', () =>
-        [Capacity.ec2Spot({ instanceClasses: [ec2.InstanceClass.P3] }), Capacity.ec2OnDemand()]],
+      ['GPU capacity of instance types of its own', () => [Capacity.ec2OnDemand({ gpu: true, instanceTypes: [new ec2.InstanceType('g5.xlarge')] })]],
+      ['GPU capacity first, then default classes', () => [Capacity.ec2Spot({ gpu: true }), Capacity.ec2OnDemand()]],
     ])('in a queue with %s passes', (_, capacity) => {
       expect(synthError((stack) => {
         const environment = new BatchEnvironment(stack, 'Env', { capacity: capacity() });
+        new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image, gpu: 1 }) });
+      })).toEqual('no error');
+    });
+
+    test('a compute environment of your own with an AMI of its own is not judged', () => {
+      expect(synthError((stack) => {
+        const vpc = new ec2.Vpc(stack, 'Vpc');
+        const computeEnvironment = new batch.ManagedEc2EcsComputeEnvironment(stack, 'Gpus', {
+          vpc,
+          instanceTypes: [new ec2.InstanceType('g5.xlarge')],
+          useOptimalInstanceClasses: false,
+          images: [{ image: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }), imageType: batch.EcsMachineImageType.ECS_AL2023 }],
+        });
+        const environment = new BatchEnvironment(stack, 'Env', { computeEnvironments: [computeEnvironment], platform: Platform.EC2 });
         new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image, gpu: 1 }) });
       })).toEqual('no error');
     });
@@ -556,6 +584,29 @@ describe('the job and its queue, checked at synth', () => {
         new BatchWorkflow(stack, 'Workflow', {
           definition: new SubmitJob(stack, 'Submit', { jobQueue: environment.jobQueue, jobDefinition, jobName: 'run' }),
         });
+      })).toEqual('no error');
+    });
+  });
+
+  describe('a job that needs more vCPUs than its queue has', () => {
+    test.each<[string, (stack: Stack) => void, string]>([
+      ['a job definition', (stack) => {
+        const environment = new BatchEnvironment(stack, 'Env', { capacity: [Capacity.fargate({ maxvCpus: 4 })] });
+        new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image, cpu: 8, memory: Size.gibibytes(16) }) });
+      }, '`jobDefinition` reserves 8 vCPUs'],
+      ['container overrides', (stack) => {
+        const environment = new BatchEnvironment(stack, 'Env', { capacity: [Capacity.ec2Spot({ maxvCpus: 2 }), Capacity.ec2OnDemand({ maxvCpus: 4 })] });
+        new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image }), containerOverrides: { vcpus: 6 } });
+      }, '`containerOverrides.vcpus` asks for 6 vCPUs'],
+    ])('fails, for %s', (_, build, asked) => {
+      expect(synthError(build)).toContain(`[Default/Workflow/SubmitJob] ${asked}, but the job queue's compute environments have at most `
+        + '4 (`maxvCpus`): Batch cannot place the job, and it waits in RUNNABLE. Raise the capacity\'s `maxvCpus`, or give the job fewer vCPUs');
+    });
+
+    test('as many as the largest environment has passes', () => {
+      expect(synthError((stack) => {
+        const environment = new BatchEnvironment(stack, 'Env', { capacity: [Capacity.ec2Spot({ maxvCpus: 2 }), Capacity.ec2OnDemand({ maxvCpus: 4 })] });
+        new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image, cpu: 4 }) });
       })).toEqual('no error');
     });
   });

@@ -38,10 +38,13 @@ export function placementProblem(
 }
 
 /**
- * Checks, at synth, that a job reserving GPUs goes to a queue that can launch GPU instances, as far as
- * constructs of this app tell: an EC2 compute environment given no instance types or classes launches
- * Batch's default (or optimal) instance classes, none of which has a GPU. Environments with instance
- * types or classes of their own are not judged. Returns the problem, or undefined.
+ * Checks, at synth, that a job reserving GPUs goes to a queue that can launch GPU instances with GPU
+ * drivers, as far as constructs of this app tell. An EC2 compute environment cannot when it is given
+ * no instance types or classes (it launches Batch's default or optimal classes, none of which has a
+ * GPU), or when its AMIs are all of the non-GPU image types: Batch boots the image type that
+ * `ec2Configuration` names on every instance, a G5 too, and the ECS agent then finds no GPU to
+ * offer. Environments with an AMI of their own or an NVIDIA image type are not judged. Returns the
+ * problem, or undefined.
  */
 export function gpuProblem(
   jobQueue: batch.IJobQueue | undefined,
@@ -53,13 +56,66 @@ export function gpuProblem(
   const gpus = overrides?.gpuCount ?? jobDefinition.container.gpu;
   if (gpus === undefined || Token.isUnresolved(gpus) || gpus < 1) { return undefined; }
   const environments = jobQueue.computeEnvironments.map((order) => order.computeEnvironment);
-  const withoutGpus = (environment: unknown) => environment instanceof batch.ManagedEc2EcsComputeEnvironment
+  if (environments.length === 0) { return undefined; }
+  const asked = `${overrides?.gpuCount !== undefined ? '`containerOverrides.gpuCount` asks for' : '`jobDefinition` reserves'} `
+    + `${fmt(gpus)} GPU${gpus === 1 ? '' : 's'}`;
+  if (environments.every(launchesDefaultClasses)) {
+    return `${asked}, but the job queue's compute environments launch only Batch's `
+      + 'default instance classes, which have no GPUs: Batch cannot place the job, and it waits in RUNNABLE. '
+      + 'Create the capacity with `gpu` true, or give it GPU instance types or classes';
+  }
+  if (environments.every((environment) => launchesDefaultClasses(environment) || bootsNonGpuImage(environment))) {
+    return `${asked}, but the job queue's compute environments boot an AMI without GPU drivers (image type `
+      + `${[...new Set(environments.flatMap(nonGpuImageTypes))].join(', ')}) or launch only Batch's default instance classes: `
+      + 'the instances offer no GPU to the job, which waits in RUNNABLE. Create the capacity with `gpu` true, '
+      + 'which boots the ECS-optimized Amazon Linux 2023 NVIDIA AMI';
+  }
+  return undefined;
+}
+
+function launchesDefaultClasses(environment: unknown): boolean {
+  return environment instanceof batch.ManagedEc2EcsComputeEnvironment
     && environment.instanceTypes.length === 0 && environment.instanceClasses.length === 0;
-  if (environments.length === 0 || !environments.every(withoutGpus)) { return undefined; }
-  const asked = overrides?.gpuCount !== undefined ? '`containerOverrides.gpuCount` asks for' : '`jobDefinition` reserves';
-  return `${asked} ${fmt(gpus)} GPU${gpus === 1 ? '' : 's'}, but the job queue's compute environments launch only Batch's `
-    + 'default instance classes, which have no GPUs: Batch cannot place the job, and it waits in RUNNABLE. '
-    + 'Create the capacity with `gpu` true, or give it GPU instance types or classes';
+}
+
+/** The image types without GPU drivers that Batch boots for every instance of an environment. */
+const NON_GPU_IMAGE_TYPES: string[] = [batch.EcsMachineImageType.ECS_AL2023, batch.EcsMachineImageType.ECS_AL2];
+
+function bootsNonGpuImage(environment: unknown): boolean {
+  return environment instanceof batch.ManagedEc2EcsComputeEnvironment && nonGpuImageTypes(environment).length > 0
+    && nonGpuImageTypes(environment).length === environment.images!.length;
+}
+
+/** The non-GPU image types an environment names, each without an AMI of its own. */
+function nonGpuImageTypes(environment: unknown): string[] {
+  if (!(environment instanceof batch.ManagedEc2EcsComputeEnvironment)) { return []; }
+  return (environment.images ?? [])
+    .filter((image) => image.image === undefined && image.imageType !== undefined && NON_GPU_IMAGE_TYPES.includes(image.imageType))
+    .map((image) => image.imageType!);
+}
+
+/**
+ * Checks, at synth, that the queue can ever give the job its vCPUs, as far as constructs of this app
+ * tell: Batch never places a job that asks for more vCPUs than the largest `maxvCpus` of the queue's
+ * managed compute environments; it waits in RUNNABLE until cancelled. Returns the problem, or undefined.
+ */
+export function vcpuProblem(
+  jobQueue: batch.IJobQueue | undefined,
+  jobDefinition: batch.IJobDefinition | undefined,
+  overrides: ContainerOverrides | undefined,
+): string | undefined {
+  if (!(jobQueue instanceof batch.JobQueue) || !(jobDefinition instanceof batch.EcsJobDefinition)) { return undefined; }
+  const environments = jobQueue.computeEnvironments.map((order) => order.computeEnvironment);
+  const limits = environments.map((environment) =>
+    (environment instanceof batch.FargateComputeEnvironment || environment instanceof batch.ManagedEc2EcsComputeEnvironment
+      ? environment.maxvCpus : undefined));
+  if (limits.length === 0 || limits.some((limit) => limit === undefined || Token.isUnresolved(limit))) { return undefined; }
+  const vcpus = overrides?.vcpus ?? jobDefinition.container.cpu;
+  const most = Math.max(...limits as number[]);
+  if (Token.isUnresolved(vcpus) || vcpus <= most) { return undefined; }
+  const asked = overrides?.vcpus !== undefined ? '`containerOverrides.vcpus` asks for' : '`jobDefinition` reserves';
+  return `${asked} ${fmt(vcpus)} vCPUs, but the job queue's compute environments have at most ${fmt(most)} (\`maxvCpus\`): `
+    + 'Batch cannot place the job, and it waits in RUNNABLE. Raise the capacity\'s `maxvCpus`, or give the job fewer vCPUs';
 }
 
 /**
