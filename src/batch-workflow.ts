@@ -110,7 +110,8 @@ export interface BatchWorkflowProps {
   /**
    * How long an execution may run in all.
    *
-   * @default Duration.days(1)
+   * @default Duration.days(1); for an Express state machine, Duration.minutes(5), the longest an
+   * Express execution runs
    */
   readonly timeout?: Duration;
 
@@ -225,7 +226,7 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
         definitionBody: sfn.DefinitionBody.fromChainable(definition),
         stateMachineName: props.stateMachineName,
         stateMachineType: props.stateMachineType ?? sfn.StateMachineType.STANDARD,
-        timeout: props.timeout ?? Duration.days(1),
+        timeout: props.timeout ?? (props.stateMachineType === sfn.StateMachineType.EXPRESS ? Duration.minutes(5) : Duration.days(1)),
         tracingEnabled: props.tracingEnabled ?? true,
         logs: { destination: this.logGroup, level: props.logLevel ?? sfn.LogLevel.ALL, includeExecutionData: true },
       });

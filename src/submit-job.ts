@@ -177,7 +177,9 @@ export interface SubmitJobProps extends sfn.TaskStateBaseProps, SubmitJobOptions
 
 /**
  * A Task state that submits an AWS Batch job and, by default, waits for it to finish
- * (`arn:aws:states:::batch:submitJob.sync`).
+ * (`arn:aws:states:::batch:submitJob.sync`): `integrationPattern` defaults to RUN_JOB for this
+ * task. REQUEST_RESPONSE submits the job and moves on; WAIT_FOR_TASK_TOKEN fails at synth, since
+ * the Batch integration does not support it.
  *
  * The state machine role gets `batch:SubmitJob` on this job queue and job definition only (every
  * revision of it; for the job of a `BatchEnvironment`, the environment's job definitions, by their

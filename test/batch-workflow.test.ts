@@ -63,6 +63,17 @@ describe('defaults', () => {
     expect(stateMachineDefinition(stack).TimeoutSeconds).toEqual(86400);
   });
 
+  test('an Express state machine: five minutes, the longest an Express execution runs', () => {
+    const { stack, environment, job } = setUp();
+    new BatchWorkflow(stack, 'Workflow', {
+      stateMachineType: sfn.StateMachineType.EXPRESS,
+      definition: new SubmitJob(stack, 'Fire', {
+        jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: 'fire', integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE,
+      }),
+    });
+    expect(stateMachineDefinition(stack).TimeoutSeconds).toEqual(300);
+  });
+
   test('alarms on failed, timed-out and aborted executions', () => {
     const { template, wf } = workflow();
     expect(wf.alarms).toHaveLength(3);
