@@ -155,6 +155,10 @@ export interface BatchWorkflowProps {
   /**
    * Whether to create an encrypted, TLS-only topic that receives a summary of each failure.
    *
+   * It is encrypted with SNS's AWS managed key, whose policy admits no AWS service: CloudWatch
+   * alarms (the `alarms`) cannot publish to it. For one topic that gets both, give a
+   * `notificationTopic` encrypted with a customer managed key that allows `cloudwatch.amazonaws.com`.
+   *
    * @default false
    */
   readonly createNotificationTopic?: boolean;
