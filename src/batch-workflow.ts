@@ -12,6 +12,7 @@ import { JobOutput } from './job-output';
 import { BatchValidationError } from './private/errors';
 import { FailureHandler } from './private/failure-handler';
 import { addWorkflowGuards } from './private/guards';
+import { EXPRESS_EXECUTION_MAX_SECONDS } from './private/limits';
 import {
   failureStateNameCollision, jobNameFromId, stateOfAnotherWorkflow, submitJobsOf, syncBatchStates, validateWorkflowProps,
 } from './private/workflow-validation';
@@ -108,10 +109,10 @@ export interface BatchWorkflowProps {
   readonly stateMachineName?: string;
 
   /**
-   * How long an execution may run in all.
+   * How long an execution may run in all: for an Express state machine, at most five minutes, the
+   * longest an Express execution runs.
    *
-   * @default Duration.days(1); for an Express state machine, Duration.minutes(5), the longest an
-   * Express execution runs
+   * @default Duration.days(1); for an Express state machine, Duration.minutes(5)
    */
   readonly timeout?: Duration;
 
@@ -230,7 +231,7 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
         definitionBody: sfn.DefinitionBody.fromChainable(definition),
         stateMachineName: props.stateMachineName,
         stateMachineType: props.stateMachineType ?? sfn.StateMachineType.STANDARD,
-        timeout: props.timeout ?? (props.stateMachineType === sfn.StateMachineType.EXPRESS ? Duration.minutes(5) : Duration.days(1)),
+        timeout: props.timeout ?? Duration.seconds(props.stateMachineType === sfn.StateMachineType.EXPRESS ? EXPRESS_EXECUTION_MAX_SECONDS : 86_400),
         tracingEnabled: props.tracingEnabled ?? true,
         logs: { destination: this.logGroup, level: props.logLevel ?? sfn.LogLevel.ALL, includeExecutionData: true },
       });

@@ -1,4 +1,4 @@
-import { Arn, ArnComponents, ArnFormat, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnComponents, ArnFormat, Fn, Lazy, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import { IConstruct } from 'constructs';
 import { invalid } from './private/errors';
@@ -147,16 +147,19 @@ export class JobDefinitionTarget {
   }
 
   /**
-   * A job definition construct, for a task of `stack`. Its ARN (with its revision), unless it is of
-   * another stack and has a literal name: then that name, the latest active revision. An ARN from
-   * another stack is an export of it, which changes with each new revision, and CloudFormation
-   * refuses to change an export another stack imports.
+   * A job definition construct: its ARN (with its revision), unless the state machine that renders it
+   * is in another stack (not one nested in the same) of the same account and region, and the
+   * definition has a literal name: then that name, the latest active revision. An ARN from another
+   * stack is an export of it, which changes with each new revision, and CloudFormation refuses to
+   * change an export another stack imports.
    *
    * @internal
    */
-  public static _fromJobDefinition(jobDefinition: batch.IJobDefinition, stack: Stack): JobDefinitionTarget {
-    const name = Stack.of(jobDefinition) !== stack ? literalName(jobDefinition) : undefined;
-    return new JobDefinitionTarget(name ?? jobDefinition.jobDefinitionArn, undefined, (scope) => [grantedArn(scope, jobDefinition)]);
+  public static _fromJobDefinition(jobDefinition: batch.IJobDefinition): JobDefinitionTarget {
+    const value = Lazy.uncachedString({
+      produce: (context) => nameAcrossStacks(Stack.of(context.scope), jobDefinition) ?? jobDefinition.jobDefinitionArn,
+    });
+    return new JobDefinitionTarget(value, undefined, (scope) => [grantedArn(scope, jobDefinition)]);
   }
 
   private static fromInput(input: DynamicValue, options: JobDefinitionInputOptions): JobDefinitionTarget {
@@ -224,6 +227,21 @@ function exactArn(scope: IConstruct, jobDefinition: batch.IJobDefinition): strin
   const imported = !(jobDefinition.node.defaultChild instanceof batch.CfnJobDefinition);
   const place = imported ? placeOf(arn()) : { account: jobDefinition.env.account, region: jobDefinition.env.region };
   return definitionArn(scope, literalName(jobDefinition) ?? withoutRevision(arn().resourceName!), place);
+}
+
+/**
+ * The literal name of a job definition that `consumer` would otherwise reference from another
+ * top-level stack of the same account and region (by an export), or undefined.
+ */
+function nameAcrossStacks(consumer: Stack, jobDefinition: batch.IJobDefinition): string | undefined {
+  const owner = Stack.of(jobDefinition);
+  const top = (stack: Stack): Stack => (stack.nestedStackParent ? top(stack.nestedStackParent) : stack);
+  // Environment-agnostic stacks have the same pseudo-parameter tokens; a literal compares as itself.
+  const same = (x: string, y: string) => x === y || Token.compareStrings(x, y) === TokenComparison.SAME;
+  if (top(consumer) === top(owner) || !same(consumer.account, owner.account) || !same(consumer.region, owner.region)) {
+    return undefined;
+  }
+  return literalName(jobDefinition);
 }
 
 /** An allow-list names at least one resource: an empty one would let the state submit nothing. */

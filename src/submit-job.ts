@@ -40,8 +40,10 @@ export interface SubmitJobOptions {
   readonly jobQueueTarget?: JobQueueTarget;
 
   /**
-   * The job definition to run. The state renders its ARN; the state machine role may submit any
-   * revision of it.
+   * The job definition to run. The state renders its ARN, the revision deployed with it; a job
+   * definition with a literal name (a `BatchJob`'s) in another stack than the state machine's, of
+   * the same account and region, is rendered by that name (its latest active revision), so that no
+   * export of a changing ARN ties the stacks. The state machine role may submit any revision of it.
    *
    * Give exactly one of `jobDefinition` and `jobDefinitionTarget`.
    *
@@ -239,7 +241,7 @@ export class SubmitJob extends sfn.TaskStateBase {
     this.integrationPattern = validated.integrationPattern;
     this.jobQueueTarget = props.jobQueue ? JobQueueTarget._fromJobQueue(props.jobQueue) : props.jobQueueTarget!;
     this.jobDefinitionTarget = props.jobDefinition
-      ? JobDefinitionTarget._fromJobDefinition(props.jobDefinition, Stack.of(this))
+      ? JobDefinitionTarget._fromJobDefinition(props.jobDefinition)
       : props.jobDefinitionTarget!;
 
     this.policies = shareStatements(this, submitJobPolicies(this, {

@@ -1,4 +1,4 @@
-import { App, CfnResource, Duration, Size, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Duration, NestedStack, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -8,7 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { BatchEnvironment, BatchJob, BatchWorkflow, BatchWorkflowProps, Capacity, ContainerOverrides, JobOutput, Platform, SubmitJob } from '../src';
+import { BatchEnvironment, BatchJob, BatchWorkflow, BatchWorkflowProps, Capacity, ContainerOverrides, JobOutput, JobQueueTarget, Platform, SubmitJob } from '../src';
 import { stateMachineDefinition } from './util';
 import { stateMachineDefinitions } from '../examples/support/definition';
 
@@ -342,6 +342,9 @@ describe('errors', () => {
     ['shareIdentifier with definition', (_: BatchJob, s: Stack) => ({ definition: new sfn.Pass(s, 'P'), shareIdentifier: 'teamA' }),
       '`shareIdentifier` cannot be used with `definition`: it configures the job of a one-job workflow (`job`); set it on your SubmitJob task instead'],
     ['timeout of 0 seconds', (j: BatchJob) => ({ job: j, timeout: Duration.seconds(0) }), '`timeout` must be at least 1 seconds, got 0 seconds'],
+    ['Express timeout over five minutes', (_: BatchJob, s: Stack) => ({
+      definition: new sfn.Pass(s, 'P'), stateMachineType: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(6),
+    }), '`timeout` must be at most 300 seconds for an Express state machine, whose executions run five minutes at most, got 360 seconds'],
     ['timeout not whole seconds', (j: BatchJob) => ({ job: j, timeout: Duration.millis(1_500) }),
       '`timeout` must be a whole number of seconds, got 1,500 milliseconds'],
     ['topic given and created', (j: BatchJob, s: Stack) => ({ job: j, notificationTopic: new sns.Topic(s, 'T'), createNotificationTopic: true }),
@@ -546,19 +549,34 @@ describe('the job and its queue, checked at synth', () => {
       })).toContain(`[Default/Workflow/SubmitJob] \`containerOverrides.gpuCount\` asks for 2 GPUs, ${NO_GPUS}`);
     });
 
-    const NO_GPU_AMI = 'but the job queue\'s compute environments boot an AMI without GPU drivers (image type ECS_AL2023) or launch '
-      + 'only Batch\'s default instance classes: the instances offer no GPU to the job, which waits in RUNNABLE. Create the capacity '
-      + 'with `gpu` true, which boots the ECS-optimized Amazon Linux 2023 NVIDIA AMI';
+    const noGpuAmi = (imageType: string, orDefaultClasses: string) => 'but the job queue\'s compute environments boot an AMI without '
+      + `GPU drivers (image type ${imageType})${orDefaultClasses}: the instances offer no GPU to the job, which waits in RUNNABLE. `
+      + 'Create the capacity with `gpu` true, which boots the ECS-optimized Amazon Linux 2023 NVIDIA AMI (for a compute environment '
+      + 'of your own, the image type ECS_AL2023_NVIDIA)';
+    const OR_DEFAULT_CLASSES = ' or launch only Batch\'s default instance classes';
 
-    test.each<[string, () => Capacity[]]>([
-      ['GPU instance types of its own, without `gpu`', () => [Capacity.ec2OnDemand({ instanceTypes: [new ec2.InstanceType('g5.xlarge')] })]],
+    test.each<[string, () => Capacity[], string]>([
+      ['GPU instance types of its own, without `gpu`', () => [Capacity.ec2OnDemand({ instanceTypes: [new ec2.InstanceType('g5.xlarge')] })], ''],
       ['GPU instance classes of its own, without `gpu`, and default classes', () =>
-        [Capacity.ec2Spot({ instanceClasses: [ec2.InstanceClass.G6] }), Capacity.ec2OnDemand()]],
-    ])('in a queue with %s fails: their AMI has no GPU drivers', (_, capacity) => {
+        [Capacity.ec2Spot({ instanceClasses: [ec2.InstanceClass.G6] }), Capacity.ec2OnDemand()], OR_DEFAULT_CLASSES],
+    ])('in a queue with %s fails: their AMI has no GPU drivers', (_, capacity, orDefaultClasses) => {
       expect(synthError((stack) => {
         const environment = new BatchEnvironment(stack, 'Env', { capacity: capacity() });
         new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image, gpu: 1 }) });
-      })).toContain(`[Default/Workflow/SubmitJob] \`jobDefinition\` reserves 1 GPU, ${NO_GPU_AMI}`);
+      })).toContain(`[Default/Workflow/SubmitJob] \`jobDefinition\` reserves 1 GPU, ${noGpuAmi('ECS_AL2023', orDefaultClasses)}`);
+    });
+
+    test('a compute environment of your own with GPU instances and a non-GPU image type fails the same way', () => {
+      expect(synthError((stack) => {
+        const computeEnvironment = new batch.ManagedEc2EcsComputeEnvironment(stack, 'Gpus', {
+          vpc: new ec2.Vpc(stack, 'Vpc'),
+          instanceTypes: [new ec2.InstanceType('g4dn.xlarge')],
+          useOptimalInstanceClasses: false,
+          images: [{ imageType: batch.EcsMachineImageType.ECS_AL2 }],
+        });
+        const environment = new BatchEnvironment(stack, 'Env', { computeEnvironments: [computeEnvironment], platform: Platform.EC2 });
+        new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image, gpu: 1 }) });
+      })).toContain(`[Default/Workflow/SubmitJob] \`jobDefinition\` reserves 1 GPU, ${noGpuAmi('ECS_AL2', '')}`);
     });
 
     test.each<[string, () => Capacity[]]>([
@@ -705,30 +723,76 @@ describe('composition', () => {
     expect(policyLength(30)).toEqual(policyLength(2));
   });
 
-  test('a workflow in another stack than its job submits the job definition by name: no export of a revision to block updates', () => {
-    const app = new App();
-    const batchStack = new Stack(app, 'Batch');
-    const environment = new BatchEnvironment(batchStack, 'Env');
-    const job = new BatchJob(batchStack, 'Train', { environment, image: ecs.ContainerImage.fromRegistry('busybox') });
-    const workflowStack = new Stack(app, 'Workflow');
-    const wf = new BatchWorkflow(workflowStack, 'Workflow', { job });
-    const sameStack = new BatchWorkflow(batchStack, 'Local', { job });
-
-    const submitted = (stack: Stack, id: string) => {
+  describe('a job definition of another stack', () => {
+    const image = ecs.ContainerImage.fromRegistry('busybox');
+    /** The SubmitJob parameters of the state machine of `stack` whose logical ID starts with `id`. */
+    const submitted = (stack: Stack, id: string, state: string) => {
       const definitions = Object.entries(stateMachineDefinitions(Template.fromStack(stack).toJSON()));
       const [, definition] = definitions.find(([logicalId]) => logicalId.startsWith(id))!;
-      return definition.States.SubmitJob.Parameters;
+      return (definition.States[state] ?? definition.States.Run.Branches[0].States[state]).Parameters;
     };
-    expect(wf.stateMachine.stack).toBe(workflowStack);
-    expect(submitted(workflowStack, 'Workflow').JobDefinition).toEqual(job.jobDefinitionName);
-    expect(submitted(workflowStack, 'Workflow').JobQueue).toMatch(/^\{\{Import:Batch:ExportsOutputFnGetAttEnvJobQueue/);
-    // The queue's ARN is exported (it does not change); the job definition's Ref, which names a revision, is not.
-    const exported = JSON.stringify(Object.values(Template.fromStack(batchStack).findOutputs('*')).map((output) => output.Value));
-    expect(exported).toMatch(/"Fn::GetAtt":\["EnvJobQueue[0-9A-F]{8}","JobQueueArn"\]/);
-    expect(exported).not.toMatch(/"Ref":"Train/);
-    // In the job's own stack, the task names the revision it was deployed with.
-    expect(sameStack.stateMachine.stack).toBe(batchStack);
-    expect(submitted(batchStack, 'Local').JobDefinition).toMatch(/^\{\{Ref:Train[0-9A-F]{8}\}\}$/);
+    const exportsOf = (stack: Stack) => JSON.stringify(Object.values(Template.fromStack(stack).findOutputs('*')).map((output) => output.Value));
+
+    test('is submitted by name: no export of a revision, which CloudFormation would not let change', () => {
+      const app = new App();
+      const batchStack = new Stack(app, 'Batch');
+      const environment = new BatchEnvironment(batchStack, 'Env');
+      const job = new BatchJob(batchStack, 'Train', { environment, image });
+      const workflowStack = new Stack(app, 'Workflow');
+      new BatchWorkflow(workflowStack, 'Workflow', { job });
+      new BatchWorkflow(batchStack, 'Local', { job });
+
+      expect(submitted(workflowStack, 'Workflow', 'SubmitJob').JobDefinition).toEqual(job.jobDefinitionName);
+      expect(submitted(workflowStack, 'Workflow', 'SubmitJob').JobQueue).toMatch(/^\{\{Import:Batch:ExportsOutputFnGetAttEnvJobQueue/);
+      // The queue's ARN is exported (it does not change); the job definition's Ref, which names a revision, is not.
+      expect(exportsOf(batchStack)).toMatch(/"Fn::GetAtt":\["EnvJobQueue[0-9A-F]{8}","JobQueueArn"\]/);
+      expect(exportsOf(batchStack)).not.toMatch(/"Ref":"Train/);
+      // In the job's own stack, the task names the revision it was deployed with.
+      expect(submitted(batchStack, 'Local', 'SubmitJob').JobDefinition).toMatch(/^\{\{Ref:Train[0-9A-F]{8}\}\}$/);
+    });
+
+    test('what decides is the stack of the state machine, not that of the task', () => {
+      const app = new App();
+      const batchStack = new Stack(app, 'Batch');
+      const environment = new BatchEnvironment(batchStack, 'Env');
+      const job = new BatchJob(batchStack, 'Train', { environment, image });
+      const workflowStack = new Stack(app, 'Workflow');
+      // A task of the job's stack in a workflow of another, and a task of another stack in a workflow of the job's.
+      const there = new SubmitJob(batchStack, 'There', { jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: 'there' });
+      new BatchWorkflow(workflowStack, 'Remote', { definition: there });
+      const here = new SubmitJob(workflowStack, 'Here', { jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: 'here' });
+      new BatchWorkflow(batchStack, 'Local', { definition: here });
+
+      expect(submitted(workflowStack, 'Remote', 'There').JobDefinition).toEqual(job.jobDefinitionName);
+      expect(submitted(batchStack, 'Local', 'Here').JobDefinition).toMatch(/^\{\{Ref:Train[0-9A-F]{8}\}\}$/);
+      expect(exportsOf(batchStack)).not.toMatch(/"Ref":"Train/);
+    });
+
+    test('in a nested stack, is passed as a parameter: the revision, as in its own stack', () => {
+      const app = new App();
+      const batchStack = new Stack(app, 'Batch');
+      const environment = new BatchEnvironment(batchStack, 'Env');
+      const job = new BatchJob(batchStack, 'Train', { environment, image });
+      const nested = new NestedStack(batchStack, 'Workflows');
+      new BatchWorkflow(nested, 'Workflow', { job });
+      const parameters = Template.fromStack(batchStack).findResources('AWS::CloudFormation::Stack');
+      expect(JSON.stringify(parameters)).toMatch(/"Ref":"Train[0-9A-F]{8}"/);
+      expect(submitted(nested, 'Workflow', 'SubmitJob').JobDefinition).toMatch(/^\{\{Ref:referencetoBatchTrain/);
+    });
+
+    test('in another region, is not named alone (a name is looked up in the region of the state machine): its ARN there', () => {
+      const app = new App();
+      const batchStack = new Stack(app, 'Batch', { env: { account: '111111111111', region: 'eu-west-1' } });
+      const environment = new BatchEnvironment(batchStack, 'Env');
+      const job = new BatchJob(batchStack, 'Train', { environment, image });
+      const workflowStack = new Stack(app, 'Workflow', { env: { account: '111111111111', region: 'us-east-1' } });
+      new BatchWorkflow(workflowStack, 'Workflow', {
+        definition: new SubmitJob(workflowStack, 'Remote', { jobQueueTarget: JobQueueTarget.fromName('q'), jobDefinition: job.jobDefinition, jobName: 'y' }),
+      });
+      // aws-cdk-lib renders a named resource of another environment by the ARN its name gives.
+      expect(submitted(workflowStack, 'Workflow', 'Remote').JobDefinition)
+        .toEqual(`arn:aws:batch:eu-west-1:111111111111:job-definition/${job.jobDefinitionName}`);
+    });
   });
 
   test('every created resource is exposed', () => {

@@ -65,10 +65,12 @@ export function gpuProblem(
       + 'Create the capacity with `gpu` true, or give it GPU instance types or classes';
   }
   if (environments.every((environment) => launchesDefaultClasses(environment) || bootsNonGpuImage(environment))) {
-    return `${asked}, but the job queue's compute environments boot an AMI without GPU drivers (image type `
-      + `${[...new Set(environments.flatMap(nonGpuImageTypes))].join(', ')}) or launch only Batch's default instance classes: `
-      + 'the instances offer no GPU to the job, which waits in RUNNABLE. Create the capacity with `gpu` true, '
-      + 'which boots the ECS-optimized Amazon Linux 2023 NVIDIA AMI';
+    const imageTypes = [...new Set(environments.flatMap(nonGpuImageTypes))].join(', ');
+    const orDefaultClasses = environments.some(launchesDefaultClasses) ? ' or launch only Batch\'s default instance classes' : '';
+    return `${asked}, but the job queue's compute environments boot an AMI without GPU drivers (image type ${imageTypes})`
+      + `${orDefaultClasses}: the instances offer no GPU to the job, which waits in RUNNABLE. Create the capacity with \`gpu\` true, `
+      + 'which boots the ECS-optimized Amazon Linux 2023 NVIDIA AMI (for a compute environment of your own, the image type '
+      + 'ECS_AL2023_NVIDIA)';
   }
   return undefined;
 }

@@ -84,6 +84,8 @@ export const NAT_GATEWAYS_MAX = 2;
 // https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html ("Maximum size of
 // state machine definition": 1 MB, hard quota)
 export const STATE_MACHINE_DEFINITION_MAX_BYTES = 1_048_576;
+// Same page ("Maximum execution time" of Express workflows: 5 minutes).
+export const EXPRESS_EXECUTION_MAX_SECONDS = 300;
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
 // ("Resources": 500 per template). aws-cdk-lib checks it too, later, at template synthesis.
 export const STACK_RESOURCES_MAX = 500;

@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { checkSeconds, exactlyOne } from './checks';
-import { BatchValidationError } from './errors';
-import { JOB_NAME_MAX_LENGTH } from './limits';
+import { BatchValidationError, fmt, invalid } from './errors';
+import { EXPRESS_EXECUTION_MAX_SECONDS, JOB_NAME_MAX_LENGTH } from './limits';
 import type { BatchWorkflowProps } from '../batch-workflow';
 import { SubmitJob } from '../submit-job';
 
@@ -23,6 +23,11 @@ export function validateWorkflowProps(props: BatchWorkflowProps): void {
     }
   }
   checkSeconds('timeout', props.timeout, 1);
+  const seconds = props.timeout !== undefined && !props.timeout.isUnresolved() ? props.timeout.toSeconds() : undefined;
+  if (props.stateMachineType === sfn.StateMachineType.EXPRESS && seconds !== undefined && seconds > EXPRESS_EXECUTION_MAX_SECONDS) {
+    invalid('timeout', `must be at most ${fmt(EXPRESS_EXECUTION_MAX_SECONDS)} seconds for an Express state machine, whose executions `
+      + 'run five minutes at most', `${fmt(seconds)} seconds`);
+  }
   if (props.notificationTopic !== undefined && props.createNotificationTopic) {
     throw new BatchValidationError('`notificationTopic` cannot be used with `createNotificationTopic`: give a topic, or ask for one to be created');
   }
