@@ -122,8 +122,8 @@ bench.exec('tsc --noEmit --project tsconfig.dev.json');
 bench.exec('node --single-threaded-gc --require ts-node/register/transpile-only bench/synth.ts');
 
 // The package holds the library (lib/, .jsii, README, API.md): the bench, the examples, the local
-// emulator, its docs and the README snippets' fixture are for this repository only.
-for (const dir of ['/bench/', '/examples/', '/local-aws/', '/docs/', '/rosetta/']) {
+// emulator, its docs, the README snippets' fixture and CI are for this repository only.
+for (const dir of ['/bench/', '/examples/', '/local-aws/', '/docs/', '/rosetta/', '/.ci/']) {
   project.addPackageIgnore(dir);
 }
 
