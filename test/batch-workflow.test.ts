@@ -732,12 +732,16 @@ describe('composition', () => {
       return (definition.States[state] ?? definition.States.Run.Branches[0].States[state]).Parameters;
     };
     const exportsOf = (stack: Stack) => JSON.stringify(Object.values(Template.fromStack(stack).findOutputs('*')).map((output) => output.Value));
+    /** An app with a stack `Batch` of an environment and its job `Train`. */
+    const jobStack = (env?: { account: string; region: string }) => {
+      const app = new App();
+      const batchStack = new Stack(app, 'Batch', { env });
+      const environment = new BatchEnvironment(batchStack, 'Env');
+      return { app, batchStack, environment, job: new BatchJob(batchStack, 'Train', { environment, image }) };
+    };
 
     test('is submitted by name: no export of a revision, which CloudFormation would not let change', () => {
-      const app = new App();
-      const batchStack = new Stack(app, 'Batch');
-      const environment = new BatchEnvironment(batchStack, 'Env');
-      const job = new BatchJob(batchStack, 'Train', { environment, image });
+      const { app, batchStack, job } = jobStack();
       const workflowStack = new Stack(app, 'Workflow');
       new BatchWorkflow(workflowStack, 'Workflow', { job });
       new BatchWorkflow(batchStack, 'Local', { job });
@@ -752,10 +756,7 @@ describe('composition', () => {
     });
 
     test('what decides is the stack of the state machine, not that of the task', () => {
-      const app = new App();
-      const batchStack = new Stack(app, 'Batch');
-      const environment = new BatchEnvironment(batchStack, 'Env');
-      const job = new BatchJob(batchStack, 'Train', { environment, image });
+      const { app, batchStack, environment, job } = jobStack();
       const workflowStack = new Stack(app, 'Workflow');
       // A task of the job's stack in a workflow of another, and a task of another stack in a workflow of the job's.
       const there = new SubmitJob(batchStack, 'There', { jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: 'there' });
@@ -769,10 +770,7 @@ describe('composition', () => {
     });
 
     test('in a nested stack, is passed as a parameter: the revision, as in its own stack', () => {
-      const app = new App();
-      const batchStack = new Stack(app, 'Batch');
-      const environment = new BatchEnvironment(batchStack, 'Env');
-      const job = new BatchJob(batchStack, 'Train', { environment, image });
+      const { batchStack, job } = jobStack();
       const nested = new NestedStack(batchStack, 'Workflows');
       new BatchWorkflow(nested, 'Workflow', { job });
       const parameters = Template.fromStack(batchStack).findResources('AWS::CloudFormation::Stack');
@@ -781,10 +779,7 @@ describe('composition', () => {
     });
 
     test('in another region, is not named alone (a name is looked up in the region of the state machine): its ARN there', () => {
-      const app = new App();
-      const batchStack = new Stack(app, 'Batch', { env: { account: '111111111111', region: 'eu-west-1' } });
-      const environment = new BatchEnvironment(batchStack, 'Env');
-      const job = new BatchJob(batchStack, 'Train', { environment, image });
+      const { app, job } = jobStack({ account: '111111111111', region: 'eu-west-1' });
       const workflowStack = new Stack(app, 'Workflow', { env: { account: '111111111111', region: 'us-east-1' } });
       new BatchWorkflow(workflowStack, 'Workflow', {
         definition: new SubmitJob(workflowStack, 'Remote', { jobQueueTarget: JobQueueTarget.fromName('q'), jobDefinition: job.jobDefinition, jobName: 'y' }),
