@@ -55,45 +55,44 @@ export function gpuProblem(
     || !(jobDefinition.container instanceof batch.EcsEc2ContainerDefinition)) { return undefined; }
   const gpus = overrides?.gpuCount ?? jobDefinition.container.gpu;
   if (gpus === undefined || Token.isUnresolved(gpus) || gpus < 1) { return undefined; }
-  const environments = jobQueue.computeEnvironments.map((order) => order.computeEnvironment);
-  if (environments.length === 0) { return undefined; }
-  const asked = `${overrides?.gpuCount !== undefined ? '`containerOverrides.gpuCount` asks for' : '`jobDefinition` reserves'} `
-    + `${fmt(gpus)} GPU${gpus === 1 ? '' : 's'}`;
-  if (environments.every(launchesDefaultClasses)) {
+  const reasons = jobQueue.computeEnvironments.map((order) => whyNoGpu(order.computeEnvironment));
+  if (reasons.length === 0 || reasons.some((reason) => reason === undefined)) { return undefined; }
+  const asked = `${askedBy(overrides?.gpuCount, 'gpuCount')} ${fmt(gpus)} GPU${gpus === 1 ? '' : 's'}`;
+  const imageTypes = [...new Set(reasons.flatMap((reason) => reason!.imageTypes))];
+  if (imageTypes.length === 0) {
     return `${asked}, but the job queue's compute environments launch only Batch's `
       + 'default instance classes, which have no GPUs: Batch cannot place the job, and it waits in RUNNABLE. '
       + 'Create the capacity with `gpu` true, or give it GPU instance types or classes';
   }
-  if (environments.every((environment) => launchesDefaultClasses(environment) || bootsNonGpuImage(environment))) {
-    const imageTypes = [...new Set(environments.flatMap(nonGpuImageTypes))].join(', ');
-    const orDefaultClasses = environments.some(launchesDefaultClasses) ? ' or launch only Batch\'s default instance classes' : '';
-    return `${asked}, but the job queue's compute environments boot an AMI without GPU drivers (image type ${imageTypes})`
-      + `${orDefaultClasses}: the instances offer no GPU to the job, which waits in RUNNABLE. Create the capacity with \`gpu\` true, `
-      + 'which boots the ECS-optimized Amazon Linux 2023 NVIDIA AMI (for a compute environment of your own, the image type '
-      + 'ECS_AL2023_NVIDIA)';
-  }
-  return undefined;
-}
-
-function launchesDefaultClasses(environment: unknown): boolean {
-  return environment instanceof batch.ManagedEc2EcsComputeEnvironment
-    && environment.instanceTypes.length === 0 && environment.instanceClasses.length === 0;
+  const orDefaultClasses = reasons.some((reason) => reason!.defaultClasses) ? ' or launch only Batch\'s default instance classes' : '';
+  return `${asked}, but the job queue's compute environments boot an AMI without GPU drivers (image type ${imageTypes.join(', ')})`
+    + `${orDefaultClasses}: the instances offer no GPU to the job, which waits in RUNNABLE. Create the capacity with \`gpu\` true, `
+    + 'which boots the ECS-optimized Amazon Linux 2023 NVIDIA AMI (for a compute environment of your own, the image type '
+    + 'ECS_AL2023_NVIDIA)';
 }
 
 /** The image types without GPU drivers that Batch boots for every instance of an environment. */
 const NON_GPU_IMAGE_TYPES: string[] = [batch.EcsMachineImageType.ECS_AL2023, batch.EcsMachineImageType.ECS_AL2];
 
-function bootsNonGpuImage(environment: unknown): boolean {
-  return environment instanceof batch.ManagedEc2EcsComputeEnvironment && nonGpuImageTypes(environment).length > 0
-    && nonGpuImageTypes(environment).length === environment.images!.length;
+/**
+ * Why an environment offers no GPU, or undefined when it may (or is not known here): it launches
+ * only Batch's default classes, or every AMI it names is of a non-GPU image type (`imageTypes`).
+ */
+function whyNoGpu(environment: unknown): { defaultClasses: boolean; imageTypes: string[] } | undefined {
+  if (!(environment instanceof batch.ManagedEc2EcsComputeEnvironment)) { return undefined; }
+  if (environment.instanceTypes.length === 0 && environment.instanceClasses.length === 0) {
+    return { defaultClasses: true, imageTypes: [] };
+  }
+  const images = environment.images ?? [];
+  const nonGpu = images.filter((image) => image.image === undefined && NON_GPU_IMAGE_TYPES.includes(image.imageType ?? ''));
+  return images.length > 0 && nonGpu.length === images.length
+    ? { defaultClasses: false, imageTypes: nonGpu.map((image) => image.imageType!) }
+    : undefined;
 }
 
-/** The non-GPU image types an environment names, each without an AMI of its own. */
-function nonGpuImageTypes(environment: unknown): string[] {
-  if (!(environment instanceof batch.ManagedEc2EcsComputeEnvironment)) { return []; }
-  return (environment.images ?? [])
-    .filter((image) => image.image === undefined && image.imageType !== undefined && NON_GPU_IMAGE_TYPES.includes(image.imageType))
-    .map((image) => image.imageType!);
+/** How a problem names what asked for a resource: the container override, or else the job definition. */
+function askedBy(override: number | undefined, property: string): string {
+  return override !== undefined ? `\`containerOverrides.${property}\` asks for` : '`jobDefinition` reserves';
 }
 
 /**
@@ -115,8 +114,7 @@ export function vcpuProblem(
   const vcpus = overrides?.vcpus ?? jobDefinition.container.cpu;
   const most = Math.max(...limits as number[]);
   if (Token.isUnresolved(vcpus) || vcpus <= most) { return undefined; }
-  const asked = overrides?.vcpus !== undefined ? '`containerOverrides.vcpus` asks for' : '`jobDefinition` reserves';
-  return `${asked} ${fmt(vcpus)} vCPUs, but the job queue's compute environments have at most ${fmt(most)} (\`maxvCpus\`): `
+  return `${askedBy(overrides?.vcpus, 'vcpus')} ${fmt(vcpus)} vCPUs, but the job queue's compute environments have at most ${fmt(most)} (\`maxvCpus\`): `
     + 'Batch cannot place the job, and it waits in RUNNABLE. Raise the capacity\'s `maxvCpus`, or give the job fewer vCPUs';
 }
 
