@@ -48,6 +48,24 @@ export const CONTEXT = {
 };
 
 /**
+ * Synthesizes every topology once, side by side in one app. aws-cdk-lib validates each template
+ * with an engine built for the resource types it has seen (its `CloudFormationValidatePlugin`);
+ * it keeps that engine while each later app's types are among them, and builds a new one, for a
+ * hundred milliseconds and more, when they are not. After one app of every type, no timed run
+ * rebuilds it, whatever types a topology adds or drops.
+ */
+export function warmUp(topologies: Topology[], jobs: number): void {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-warm-up-'));
+  try {
+    const app = new App({ outdir, context: CONTEXT });
+    topologies.forEach((topology, i) => topology(new Stack(app, `WarmUp${i}`), jobs));
+    app.synth();
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/**
  * Synthesizes one topology of `jobs` jobs in a fresh App, into a temporary directory, and times it.
  * The figures are the same on every run of one topology and size: `measure` reads them once.
  */

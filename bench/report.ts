@@ -76,7 +76,7 @@ export function renderMarkdown(report: Report): string {
     `- Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${mb(os.totalmem())} MiB memory, ${os.platform()} ${os.release()}`,
     `- Node.js ${process.version}, aws-cdk-lib ${cdkVersion()}`,
     `- Date: ${new Date().toISOString()}`,
-    `- ${report.runs} runs of each topology per N (three times as many for N ≤ 10), alternating the topologies, after one warm-up run of each at N = 10`,
+    `- ${report.runs} runs of each topology per N (three times as many for N ≤ 10), alternating the topologies, after a warm-up: one app of every topology side by side, so that aws-cdk-lib's template validator knows every resource type before the timed runs (a type it has not seen makes it build its engine again), then one run of each at N = 10`,
     '- One process, `node --single-threaded-gc` with ts-node transpile-only (the bench is type-checked before); a full',
     '  garbage collection before each run, outside the timed part',
     `- Each app's context: ${Object.entries(CONTEXT).map(([key, value]) => `\`${key}: ${value}\``).join(', ')}. So no stack traces`,

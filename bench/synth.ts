@@ -11,7 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { firstSynth, FirstSynth } from './first-synth';
-import { compactResult, Figures, measure, median, otherCpuDuringRuns, payloadBytes, quantile, resetOtherCpu, run, RunResult } from './measure';
+import { compactResult, Figures, measure, median, otherCpuDuringRuns, payloadBytes, quantile, resetOtherCpu, run, RunResult, warmUp } from './measure';
 import { peakHeapBytes } from './peak-heap';
 import { FirstSynthRow, FixedCostStep, Row, renderMarkdown } from './report';
 import { FIXED_COST_STEPS, handWired, handWiredSameResources, ours } from './topologies';
@@ -35,9 +35,9 @@ const BUDGET_SECONDS = Number(process.env.BENCH_BUDGET_SECONDS ?? 480);
 
 function main(): void {
   console.log(`warm-up, then ${RUNS} runs each of ours and hand-wired at N = ${SIZES.join(', ')}`);
-  run(ours, 10);
-  run(handWired, 10);
-  run(handWiredSameResources, 10);
+  const topologies = [ours, handWired, handWiredSameResources];
+  warmUp([...topologies, ...FIXED_COST_STEPS.map(([, topology]) => topology)], 10);
+  topologies.forEach((topology) => run(topology, 10));
   resetOtherCpu();
 
   const rows: Row[] = [];
