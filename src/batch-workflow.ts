@@ -10,7 +10,7 @@ import type { BatchJob } from './batch-job';
 import { ContainerOverrides } from './container-overrides';
 import { JobOutput } from './job-output';
 import { BatchValidationError } from './private/errors';
-import { FailureHandler } from './private/failure-handler';
+import { FAILURE_HANDLER_CATCH, FailureHandler } from './private/failure-handler';
 import { addWorkflowGuards } from './private/guards';
 import { EXPRESS_EXECUTION_MAX_SECONDS } from './private/limits';
 import {
@@ -269,16 +269,15 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
       topic: this.notificationTopic,
       jobLogGroup: props.jobLogGroup ?? props.job?.logGroup,
     });
-    const catchProps: sfn.CatchProps = { errors: ['States.ALL'], resultPath: '$.error' };
     this.failureStateNames = sfn.State.findReachableStates(handler.startState).map((state) => state.stateId);
     if (body === this.submitJob) {
-      return this.submitJob.addCatch(handler.startState, catchProps);
+      return this.submitJob.addCatch(handler.startState, FAILURE_HANDLER_CATCH);
     }
     // Any state of a chain may fail: run it as the one branch of a Parallel state, whose output
     // is the list of its branches' outputs, and catch there.
     const run = new sfn.Parallel(this, 'Run', { outputPath: '$[0]' });
     this.failureStateNames.unshift(run.stateId);
-    return run.branch(body).addCatch(handler.startState, catchProps);
+    return run.branch(body).addCatch(handler.startState, FAILURE_HANDLER_CATCH);
   }
 
   /**

@@ -104,7 +104,7 @@ describe('defaults', () => {
         'Parameters.$': '$.parameters',
       },
       ResultSelector: COMPACT,
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'IsBatchJobFailure' }],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$', Next: 'IsBatchJobFailure' }],
     });
   });
 
@@ -164,11 +164,11 @@ describe('failure handling', () => {
       Type: 'Choice',
       Choices: [{
         And: [
-          { Variable: '$.error.Cause', IsPresent: true },
-          { Variable: '$.error.Error', StringEquals: 'States.TaskFailed' },
-          { Variable: '$.error.Cause', StringMatches: '{*"JobId"*}' },
-          { Variable: '$.error.Cause', StringMatches: '*"JobName"*' },
-          { Variable: '$.error.Cause', StringMatches: '*"Status"*' },
+          { Variable: '$.Cause', IsPresent: true },
+          { Variable: '$.Error', StringEquals: 'States.TaskFailed' },
+          { Variable: '$.Cause', StringMatches: '{*"JobId"*}' },
+          { Variable: '$.Cause', StringMatches: '*"JobName"*' },
+          { Variable: '$.Cause', StringMatches: '*"Status"*' },
         ],
         Next: 'ParseJobFailure',
       }],
@@ -176,7 +176,7 @@ describe('failure handling', () => {
     });
     expect(states.ParseJobFailure).toEqual({
       Type: 'Pass',
-      Parameters: { 'Error.$': '$.error.Error', 'job.$': 'States.StringToJson($.error.Cause)' },
+      Parameters: { 'Error.$': '$.Error', 'job.$': 'States.StringToJson($.Cause)' },
       Next: 'SummarizeJobFailure',
     });
     expect(states.SummarizeJobFailure).toEqual({
@@ -228,17 +228,17 @@ describe('failure handling', () => {
     const states = stateMachineDefinition(stack).States;
     expect(states.SummarizeOtherFailure).toEqual({
       Type: 'Pass',
-      Parameters: { 'Error.$': '$.error.Error', 'Execution.$': '$$.Execution.Id' },
+      Parameters: { 'Error.$': '$.Error', 'Execution.$': '$$.Execution.Id' },
       ResultPath: '$.summary',
       Next: 'HasCause',
     });
     // A Fail state or SendTaskFailure may give no cause.
     expect(states.HasCause).toEqual({
       Type: 'Choice',
-      Choices: [{ Variable: '$.error.Cause', IsPresent: true, Next: 'AddCause' }],
+      Choices: [{ Variable: '$.Cause', IsPresent: true, Next: 'AddCause' }],
       Default: 'NotifyFailure',
     });
-    expect(states.AddCause).toEqual({ Type: 'Pass', InputPath: '$.error.Cause', ResultPath: '$.summary.Cause', Next: 'NotifyFailure' });
+    expect(states.AddCause).toEqual({ Type: 'Pass', InputPath: '$.Cause', ResultPath: '$.summary.Cause', Next: 'NotifyFailure' });
     expect(states.NotifyFailure).toEqual(expect.objectContaining({
       Parameters: { 'TopicArn': expect.any(String), 'Message.$': '$.summary', 'Subject': 'AWS Batch workflow failed' },
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.notificationError', Next: 'ExecutionFailed' }],
@@ -325,7 +325,7 @@ describe('failure handling', () => {
     expect(definition.States.Run).toEqual(expect.objectContaining({
       Type: 'Parallel',
       OutputPath: '$[0]',
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'IsBatchJobFailure' }],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$', Next: 'IsBatchJobFailure' }],
     }));
     const branch = definition.States.Run.Branches[0].States;
     expect(branch.First.ResultSelector).toEqual(COMPACT);

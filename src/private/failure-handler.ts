@@ -15,6 +15,15 @@ export interface FailureHandlerProps {
   readonly jobLogGroup?: logs.ILogGroup;
 }
 
+/**
+ * How the workflow catches a failure for the handler: any error, which replaces the state's input
+ * (`ResultPath: '$'`). Kept beside the input, a job's cause (the job as JSON text) could take a large
+ * input past the 256 KiB state payload limit, and the execution would fail with
+ * `States.DataLimitExceeded` before the handler could summarize or notify it. Nothing the handler
+ * reports comes from the input.
+ */
+export const FAILURE_HANDLER_CATCH: sfn.CatchProps = { errors: ['States.ALL'], resultPath: '$' };
+
 /** The cause of the failed execution: the summary, as JSON text. */
 const SUMMARY_TEXT = sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.summary'));
 
@@ -25,9 +34,9 @@ const SUMMARY_TEXT = sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.summary'
  * any other failure is summarized by its error and cause, and the execution fails with its error.
  * Either summary is published first when a topic is given.
  *
- * The input is the failed state's input with the error at `$.error` (`Error`, and usually
- * `Cause`). Optional fields are added only when present, since a JSONPath to a missing field fails
- * the execution with `States.Runtime`, which no Catch handles.
+ * The input is the error alone (`Error`, and usually `Cause`): the catch that leads here is
+ * `FAILURE_HANDLER_CATCH`. Optional fields are added only when present, since a JSONPath to a
+ * missing field fails the execution with `States.Runtime`, which no Catch handles.
  */
 export class FailureHandler extends Construct {
   /** The first state of the handler. */
@@ -60,8 +69,8 @@ export class FailureHandler extends Construct {
     });
     const parse = new sfn.Pass(this, 'ParseJobFailure', {
       parameters: {
-        'Error.$': '$.error.Error',
-        'job.$': 'States.StringToJson($.error.Cause)',
+        'Error.$': '$.Error',
+        'job.$': 'States.StringToJson($.Cause)',
       },
     });
     parse.next(summarize).next(next);
@@ -69,20 +78,20 @@ export class FailureHandler extends Construct {
     // Any other failure: a state's timeout, a Lambda function's error, a request Batch refused.
     const failed = new sfn.Fail(this, 'ExecutionFailed', { errorPath: '$.summary.Error', causePath: SUMMARY_TEXT });
     const other = new sfn.Pass(this, 'SummarizeOtherFailure', {
-      parameters: { 'Error.$': '$.error.Error', 'Execution.$': '$$.Execution.Id' },
+      parameters: { 'Error.$': '$.Error', 'Execution.$': '$$.Execution.Id' },
       resultPath: '$.summary',
     });
-    other.next(this.addIfPresent('Cause', '$.error.Cause', new sfn.Pass(this, 'AddCause', {
-      inputPath: '$.error.Cause',
+    other.next(this.addIfPresent('Cause', '$.Cause', new sfn.Pass(this, 'AddCause', {
+      inputPath: '$.Cause',
       resultPath: '$.summary.Cause',
     }), this.notifyThen('NotifyFailure', 'AWS Batch workflow failed', failed, props.topic)));
 
     // A failed .sync job: error States.TaskFailed, and the job (JobId, JobName, Status, ...) as the cause.
-    const cause = '$.error.Cause';
+    const cause = '$.Cause';
     this.startState = new sfn.Choice(this, 'IsBatchJobFailure')
       .when(sfn.Condition.and(
         sfn.Condition.isPresent(cause),
-        sfn.Condition.stringEquals('$.error.Error', 'States.TaskFailed'),
+        sfn.Condition.stringEquals('$.Error', 'States.TaskFailed'),
         sfn.Condition.stringMatches(cause, '{*"JobId"*}'),
         sfn.Condition.stringMatches(cause, '*"JobName"*'),
         sfn.Condition.stringMatches(cause, '*"Status"*'),

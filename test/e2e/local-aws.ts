@@ -192,6 +192,13 @@ export function statesEntered(events: HistoryEvent[]): string[] {
   return events.filter((e) => e.stateEnteredEventDetails).map((e) => e.stateEnteredEventDetails!.name!);
 }
 
+/** The input of the first state of that name entered, parsed. */
+export function stateInput(events: HistoryEvent[], name: string): unknown {
+  const entered = events.find((e) => e.stateEnteredEventDetails?.name === name);
+  if (entered === undefined) { throw new Error(`no state ${name} was entered`); }
+  return JSON.parse(entered.stateEnteredEventDetails!.input!);
+}
+
 /** The job IDs submitted by `batch:submitJob` tasks, in order (retries included). */
 export function submittedJobIds(events: HistoryEvent[]): string[] {
   return events

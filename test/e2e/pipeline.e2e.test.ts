@@ -18,6 +18,7 @@ import {
   logicalIdOf,
   sentNotifications,
   startAndDeployEach,
+  stateInput,
   statesEntered,
   submittedJobIds,
 } from './local-aws';
@@ -136,8 +137,10 @@ describeWithLocalAws('pipeline example and workflow shapes on local-aws', () => 
     });
 
     test('a failure that is no job\'s: summarized by its error and cause, notified, and the execution fails with its error', async () => {
-      const result = await runExecution(server!.endpoint, failsItself.stateMachineArn, {});
+      const result = await runExecution(server!.endpoint, failsItself.stateMachineArn, { shards: SHARDS });
       expect(result.status).toEqual('FAILED');
+      // The handler starts from the error alone: the execution input is not carried beside it.
+      expect(stateInput(result.events, 'IsBatchJobFailure')).toEqual({ Error: 'ShardRejected', Cause: 'the shard has no rows' });
       const summary = { Error: 'ShardRejected', Cause: 'the shard has no rows', Execution: result.executionArn };
       expect(result.error).toEqual('ShardRejected');
       expect(JSON.parse(result.cause!)).toEqual(summary);

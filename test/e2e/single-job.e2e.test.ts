@@ -20,6 +20,7 @@ import {
   sentNotifications,
   startAndDeploy,
   startAndDeployEach,
+  stateInput,
   statesEntered,
   submittedJobIds,
 } from './local-aws';
@@ -153,6 +154,11 @@ describeWithLocalAws('single-job example on local-aws', () => {
       expect(result.status).toEqual('FAILED');
       const [jobId] = submittedJobIds(result.events);
       expect(jobId).toMatch(JOB_ID);
+      // The handler starts from the error alone, without the execution input (INPUT) beside it.
+      const caught = stateInput(result.events, 'IsBatchJobFailure') as { [key: string]: string };
+      expect(Object.keys(caught).sort()).toEqual(['Cause', 'Error']);
+      expect(caught.Error).toEqual('States.TaskFailed');
+      expect(JSON.parse(caught.Cause).JobId).toEqual(jobId);
 
       const jobLogGroup = physicalId(logicalIdOf(t, 'AWS::Logs::LogGroup', 'EnvironmentJobLogGroup'));
       const summary = failedJobSummary({
