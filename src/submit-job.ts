@@ -274,7 +274,10 @@ export class SubmitJob extends sfn.TaskStateBase {
   protected _renderTask(topLevelQueryLanguage?: sfn.QueryLanguage): any {
     const queryLanguage = this.props.queryLanguage ?? topLevelQueryLanguage ?? sfn.QueryLanguage.JSON_PATH;
     const parameters = renderSubmitJobParameters(this.props, this.jobQueueTarget._value, this.jobDefinitionTarget._value);
-    checkQueryLanguage(this, queryLanguage, parameters);
+    checkQueryLanguage(this, queryLanguage, parameters, [
+      ...this.props.jobQueue ? [this.jobQueueTarget._value] : [],
+      ...this.props.jobDefinition ? [this.jobDefinitionTarget._value] : [],
+    ]);
     return {
       Resource: this.resourceArn(),
       ...this._renderParametersOrArguments(parameters, queryLanguage),

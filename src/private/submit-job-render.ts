@@ -93,8 +93,12 @@ class AmountText implements IResolvable {
  * Fails when a value is written in the other query language than the state's: a JSONata
  * expression in a JSONPath state would be sent to Batch as text, and a JSONPath reference in a
  * JSONata state would be sent as the path itself.
+ *
+ * `constructValues` are values of the parameters that are a construct's own (a job queue's ARN, a
+ * job definition's): no JSONata whatever they resolve to. They are not resolved, which would take
+ * most of the check's time.
  */
-export function checkQueryLanguage(scope: IConstruct, queryLanguage: sfn.QueryLanguage, parameters: object): void {
+export function checkQueryLanguage(scope: IConstruct, queryLanguage: sfn.QueryLanguage, parameters: object, constructValues: unknown[] = []): void {
   const path = scope.node.path;
   // Each finding names the SubmitJob parameter it is in (`JobName`, `ContainerOverrides`, ...).
   const found = (inParameter: (value: unknown) => string[], values: object = parameters) => Object.entries(values)
@@ -108,7 +112,8 @@ export function checkQueryLanguage(scope: IConstruct, queryLanguage: sfn.QueryLa
     return;
   }
   // Resolved, so that numbers (`Token.asNumber('{% ... %}')`) and resource amounts are seen as the text they render.
-  const expressions = found(jsonataStrings, Stack.of(scope).resolve(parameters));
+  const toResolve = Object.fromEntries(Object.entries(parameters).filter(([, value]) => !constructValues.includes(value)));
+  const expressions = found(jsonataStrings, Stack.of(scope).resolve(toResolve));
   if (expressions.length > 0) {
     throw new BatchValidationError(`${path}: the state uses JSONPath, so values from the state input must be sfn.JsonPath references `
       + `(or create the task with SubmitJob.jsonata), got JSONata ${expressions.join(', ')}`);
