@@ -8,7 +8,7 @@ import { JobOutput } from './job-output';
 import { JobDefinitionTarget, JobQueueTarget } from './job-reference';
 import { gpuProblem, overridesProblem, placementProblem, vcpuProblem } from './private/job-placement';
 import { shareStatements, submitJobPolicies } from './private/submit-job-policies';
-import { checkQueryLanguage, logsWithAwsLogs, renderCompactOutput, renderSubmitJobParameters } from './private/submit-job-render';
+import { checkQueryLanguage, logsWithAwsLogs, ownResource, renderCompactOutput, renderSubmitJobParameters } from './private/submit-job-render';
 import { validateSubmitJob } from './private/submit-job-validation';
 
 /**
@@ -275,8 +275,8 @@ export class SubmitJob extends sfn.TaskStateBase {
     const queryLanguage = this.props.queryLanguage ?? topLevelQueryLanguage ?? sfn.QueryLanguage.JSON_PATH;
     const parameters = renderSubmitJobParameters(this.props, this.jobQueueTarget._value, this.jobDefinitionTarget._value);
     checkQueryLanguage(this, queryLanguage, parameters, [
-      ...this.props.jobQueue ? [this.jobQueueTarget._value] : [],
-      ...this.props.jobDefinition ? [this.jobDefinitionTarget._value] : [],
+      ...ownResource(this.props.jobQueue) ? [this.jobQueueTarget._value] : [],
+      ...ownResource(this.props.jobDefinition) ? [this.jobDefinitionTarget._value] : [],
     ]);
     return {
       Resource: this.resourceArn(),

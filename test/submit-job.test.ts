@@ -1,6 +1,7 @@
-import { Duration, Size, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, Size, Stack, Token } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { JobDefinitionTarget, JobDependencyType, JobOutput, JobQueueTarget, SubmitJob } from '../src';
 import * as seed from './fixtures/connect-batch-seed.json';
@@ -241,6 +242,36 @@ describe('rendering', () => {
     expect(() => task.toStateJson()).toThrow(
       'Default/Task: the state uses JSONPath, so values from the state input must be sfn.JsonPath references '
       + '(or create the task with SubmitJob.jsonata), got JSONata {% $states.input.name %} in JobName');
+  });
+
+  test('a JSONata expression in a JSONPath state fails beside a job queue and definition of the app', () => {
+    const stack = new Stack();
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    const computeEnvironment = new batch.FargateComputeEnvironment(stack, 'Compute', { vpc });
+    const jobQueue = new batch.JobQueue(stack, 'Queue', { computeEnvironments: [{ computeEnvironment, order: 1 }] });
+    const jobDefinition = new batch.EcsJobDefinition(stack, 'Definition', {
+      container: new batch.EcsFargateContainerDefinition(stack, 'Container', {
+        image: ecs.ContainerImage.fromRegistry('busybox'), cpu: 1, memory: Size.gibibytes(2),
+      }),
+    });
+    const task = new SubmitJob(stack, 'Task', { jobQueue, jobDefinition, jobName: '{% $states.input.name %}' });
+    expect(() => task.toStateJson()).toThrow('got JSONata {% $states.input.name %} in JobName');
+  });
+
+  test.each([
+    ['queue', (stack: Stack, value: string) => ({
+      jobQueue: batch.JobQueue.fromJobQueueArn(stack, 'Queue', value),
+      jobDefinitionTarget: JobDefinitionTarget.fromName('prep'),
+    }), 'JobQueue'],
+    ['definition', (stack: Stack, value: string) => ({
+      jobQueueTarget: JobQueueTarget.fromName('Main'),
+      jobDefinition: batch.EcsJobDefinition.fromJobDefinitionArn(stack, 'Definition', value),
+    }), 'JobDefinition'],
+  ])('an imported job %s whose ARN resolves to JSONata fails in a JSONPath state', (_, targets, parameter) => {
+    const stack = new Stack();
+    const jsonata = Lazy.string({ produce: () => '{% $states.input.target %}' });
+    const task = new SubmitJob(stack, 'Task', { ...targets(stack, jsonata), jobName: 'job' });
+    expect(() => task.toStateJson()).toThrow(`got JSONata {% $states.input.target %} in ${parameter}`);
   });
 
   test.each([

@@ -94,11 +94,12 @@ class AmountText implements IResolvable {
  * expression in a JSONPath state would be sent to Batch as text, and a JSONPath reference in a
  * JSONata state would be sent as the path itself.
  *
- * `constructValues` are values of the parameters that are a construct's own (a job queue's ARN, a
- * job definition's): no JSONata whatever they resolve to. They are not resolved, which would take
- * most of the check's time.
+ * `ownValues` are values of the parameters that are the ARN or name of a job queue or job
+ * definition this app declares (`ownResource`): a reference to the resource, or a literal name,
+ * and never JSONata. They are not resolved, which would take most of the check's time. An imported
+ * queue's or definition's ARN is resolved and checked like any value.
  */
-export function checkQueryLanguage(scope: IConstruct, queryLanguage: sfn.QueryLanguage, parameters: object, constructValues: unknown[] = []): void {
+export function checkQueryLanguage(scope: IConstruct, queryLanguage: sfn.QueryLanguage, parameters: object, ownValues: unknown[] = []): void {
   const path = scope.node.path;
   // Each finding names the SubmitJob parameter it is in (`JobName`, `ContainerOverrides`, ...).
   const found = (inParameter: (value: unknown) => string[], values: object = parameters) => Object.entries(values)
@@ -112,7 +113,7 @@ export function checkQueryLanguage(scope: IConstruct, queryLanguage: sfn.QueryLa
     return;
   }
   // Resolved, so that numbers (`Token.asNumber('{% ... %}')`) and resource amounts are seen as the text they render.
-  const toResolve = Object.fromEntries(Object.entries(parameters).filter(([, value]) => !constructValues.includes(value)));
+  const toResolve = Object.fromEntries(Object.entries(parameters).filter(([, value]) => !ownValues.includes(value)));
   const expressions = found(jsonataStrings, Stack.of(scope).resolve(toResolve));
   if (expressions.length > 0) {
     throw new BatchValidationError(`${path}: the state uses JSONPath, so values from the state input must be sfn.JsonPath references `
@@ -157,6 +158,12 @@ export function renderCompactOutput(queryLanguage: sfn.QueryLanguage, job: { arr
     return { Output: `{% { ${fields.map(([name, , expression]) => `'${name}': ${expression}`).join(', ')} } %}` };
   }
   return { ResultSelector: Object.fromEntries(fields.map(([name, path]) => [`${name}.$`, path])) };
+}
+
+/** Whether a job queue or job definition construct declares its resource in this app (not imported). */
+export function ownResource(construct: batch.IJobQueue | batch.IJobDefinition | undefined): boolean {
+  const resource = construct?.node.defaultChild;
+  return resource instanceof batch.CfnJobQueue || resource instanceof batch.CfnJobDefinition;
 }
 
 /** Whether a job definition runs a container that logs with the awslogs driver. */
