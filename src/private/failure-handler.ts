@@ -22,7 +22,7 @@ export interface FailureHandlerProps {
  * `States.DataLimitExceeded` before the handler could summarize or notify it. Nothing the handler
  * reports comes from the input.
  */
-export const FAILURE_HANDLER_CATCH: sfn.CatchProps = { errors: ['States.ALL'], resultPath: '$' };
+export const FAILURE_HANDLER_CATCH: sfn.CatchProps = Object.freeze({ errors: Object.freeze(['States.ALL']) as string[], resultPath: '$' });
 
 /** The cause of the failed execution: the summary, as JSON text. */
 const SUMMARY_TEXT = sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.summary'));
