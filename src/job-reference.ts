@@ -5,6 +5,7 @@ import { invalid } from './private/errors';
 import { JOB_DEFINITION_NAME_AND_REVISION_PATTERN, JOB_QUEUE_NAME_PATTERN } from './private/limits';
 import { namePatternOf } from './private/permission-scope';
 import { dynamicValue, DynamicValue } from './private/state-input';
+import { ownResource } from './private/submit-job-render';
 
 /**
  * Options for a job queue taken from the state input.
@@ -224,7 +225,7 @@ function grantedArn(scope: IConstruct, jobDefinition: batch.IJobDefinition): str
  */
 function exactArn(scope: IConstruct, jobDefinition: batch.IJobDefinition): string {
   const arn = () => Arn.split(jobDefinition.jobDefinitionArn, ArnFormat.SLASH_RESOURCE_NAME);
-  const imported = !(jobDefinition.node.defaultChild instanceof batch.CfnJobDefinition);
+  const imported = !ownResource(jobDefinition);
   const place = imported ? placeOf(arn()) : { account: jobDefinition.env.account, region: jobDefinition.env.region };
   return definitionArn(scope, literalName(jobDefinition) ?? withoutRevision(arn().resourceName!), place);
 }
