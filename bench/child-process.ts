@@ -3,12 +3,10 @@
  * synthesis of a topology into a temporary directory.
  */
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { App, Stack } from 'aws-cdk-lib';
-import { CONTEXT } from './measure';
+import { CONTEXT, inTempDir } from './measure';
 import type { Topology } from './topologies';
 
 /**
@@ -29,14 +27,11 @@ export function runChild(script: string, args: string[], nodeFlags: string[] = [
  * creation and removal left out.
  */
 export function synthesizeInTempDir(topology: Topology, jobs: number): number {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-child-'));
-  try {
+  return inTempDir('bench-child-', (outdir) => {
     const start = performance.now();
     const app = new App({ outdir, context: CONTEXT });
     topology(new Stack(app, 'Bench'), jobs);
     app.synth();
     return performance.now() - start;
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  });
 }

@@ -55,13 +55,20 @@ export const CONTEXT = {
  * rebuilds it, whatever types a topology adds or drops.
  */
 export function warmUp(topologies: Topology[], jobs: number): void {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-warm-up-'));
-  try {
+  inTempDir('bench-warm-up-', (outdir) => {
     const app = new App({ outdir, context: CONTEXT });
     topologies.forEach((topology, i) => topology(new Stack(app, `WarmUp${i}`), jobs));
     app.synth();
+  });
+}
+
+/** Runs `f` with a new temporary directory, removed afterwards. */
+export function inTempDir<T>(prefix: string, f: (dir: string) => T): T {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  try {
+    return f(dir);
   } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -84,8 +91,7 @@ function synthesize<T>(
   topology: Topology, jobs: number, context: { [key: string]: unknown },
   read: (stack: Stack, stateMachine: sfn.StateMachine, templatePath: string) => T,
 ): { timing: RunResult; read: T } {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-synth-'));
-  try {
+  return inTempDir('bench-synth-', (outdir) => {
     gc();
     const cpu0 = cpuSnapshot();
     const t0 = performance.now();
@@ -102,9 +108,7 @@ function synthesize<T>(
       timing: { totalMs: t2 - t0, synthMs: t2 - t1 },
       read: read(stack, stateMachine, assembly.getStackByName(stack.stackName).templateFullPath),
     };
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  });
 }
 
 function figuresOf(stack: Stack, stateMachine: sfn.StateMachine, templatePath: string): Figures {
