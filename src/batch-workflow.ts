@@ -20,6 +20,8 @@ import { SubmitJob } from './submit-job';
 
 /** Where a one-job workflow reads its job's parameters, unless given `jobParameters`. */
 const DEFAULT_PARAMETERS_PATH = '$.parameters';
+/** How long a Standard execution may run, unless given `timeout`. */
+const DEFAULT_STANDARD_TIMEOUT = Duration.days(1);
 
 /**
  * Props of a `BatchWorkflow`: either one job (`job`) or a definition of your own (`definition`).
@@ -231,7 +233,8 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
         definitionBody: sfn.DefinitionBody.fromChainable(definition),
         stateMachineName: props.stateMachineName,
         stateMachineType: props.stateMachineType ?? sfn.StateMachineType.STANDARD,
-        timeout: props.timeout ?? Duration.seconds(props.stateMachineType === sfn.StateMachineType.EXPRESS ? EXPRESS_EXECUTION_MAX_SECONDS : 86_400),
+        timeout: props.timeout ?? (props.stateMachineType === sfn.StateMachineType.EXPRESS
+          ? Duration.seconds(EXPRESS_EXECUTION_MAX_SECONDS) : DEFAULT_STANDARD_TIMEOUT),
         tracingEnabled: props.tracingEnabled ?? true,
         logs: { destination: this.logGroup, level: props.logLevel ?? sfn.LogLevel.ALL, includeExecutionData: true },
       });
