@@ -3,9 +3,8 @@ import * as batch from 'aws-cdk-lib/aws-batch';
 import { IConstruct } from 'constructs';
 import { invalid } from './private/errors';
 import { JOB_DEFINITION_NAME_AND_REVISION_PATTERN, JOB_QUEUE_NAME_PATTERN } from './private/limits';
-import { namePatternOf } from './private/permission-scope';
+import { namePatternOf, ownResource } from './private/permission-scope';
 import { dynamicValue, DynamicValue } from './private/state-input';
-import { ownResource } from './private/submit-job-render';
 
 /**
  * Options for a job queue taken from the state input.

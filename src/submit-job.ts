@@ -7,8 +7,9 @@ import { ContainerOverrides, EvaluateOnExit, JobDependency } from './container-o
 import { JobOutput } from './job-output';
 import { JobDefinitionTarget, JobQueueTarget } from './job-reference';
 import { gpuProblem, overridesProblem, placementProblem, vcpuProblem } from './private/job-placement';
+import { ownResource } from './private/permission-scope';
 import { shareStatements, submitJobPolicies } from './private/submit-job-policies';
-import { checkQueryLanguage, logsWithAwsLogs, ownResource, renderCompactOutput, renderSubmitJobParameters } from './private/submit-job-render';
+import { checkQueryLanguage, logsWithAwsLogs, renderCompactOutput, renderSubmitJobParameters } from './private/submit-job-render';
 import { validateSubmitJob } from './private/submit-job-validation';
 
 /**

@@ -1,4 +1,4 @@
-import type * as batch from 'aws-cdk-lib/aws-batch';
+import * as batch from 'aws-cdk-lib/aws-batch';
 
 /**
  * Job definitions whose permission is granted by a name pattern wider than their own name: the
@@ -16,4 +16,10 @@ export function grantByNamePattern(jobDefinition: batch.IJobDefinition, namePatt
 /** The name pattern to grant for a job definition, if one was registered. */
 export function namePatternOf(jobDefinition: batch.IJobDefinition): string | undefined {
   return patterns.get(jobDefinition);
+}
+
+/** Whether a job queue or job definition construct declares its resource in this app (not imported). */
+export function ownResource(construct: batch.IJobQueue | batch.IJobDefinition | undefined): boolean {
+  const resource = construct?.node.defaultChild;
+  return resource instanceof batch.CfnJobQueue || resource instanceof batch.CfnJobDefinition;
 }

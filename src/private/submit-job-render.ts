@@ -95,7 +95,7 @@ class AmountText implements IResolvable {
  * JSONata state would be sent as the path itself.
  *
  * `ownValues` are values of the parameters that are the ARN or name of a job queue or job
- * definition this app declares (`ownResource`): a reference to the resource, or a literal name,
+ * definition this app declares (`ownResource` of permission-scope): a reference to the resource, or a literal name,
  * and never JSONata. They are not resolved, which would take most of the check's time. An imported
  * queue's or definition's ARN is resolved and checked like any value.
  */
@@ -158,12 +158,6 @@ export function renderCompactOutput(queryLanguage: sfn.QueryLanguage, job: { arr
     return { Output: `{% { ${fields.map(([name, , expression]) => `'${name}': ${expression}`).join(', ')} } %}` };
   }
   return { ResultSelector: Object.fromEntries(fields.map(([name, path]) => [`${name}.$`, path])) };
-}
-
-/** Whether a job queue or job definition construct declares its resource in this app (not imported). */
-export function ownResource(construct: batch.IJobQueue | batch.IJobDefinition | undefined): boolean {
-  const resource = construct?.node.defaultChild;
-  return resource instanceof batch.CfnJobQueue || resource instanceof batch.CfnJobDefinition;
 }
 
 /** Whether a job definition runs a container that logs with the awslogs driver. */
