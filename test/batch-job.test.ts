@@ -144,6 +144,14 @@ test('EC2 job with GPU, command, parameters, variables and options', () => {
   });
 });
 
+test('a Fargate job of an environment that assigns public IPs gets one', () => {
+  const { stack, environment } = setup({ assignPublicIp: true });
+  new BatchJob(stack, 'Job', { environment, image });
+  Template.fromStack(stack).hasResourceProperties('AWS::Batch::JobDefinition', {
+    ContainerProperties: { NetworkConfiguration: { AssignPublicIp: 'ENABLED' } },
+  });
+});
+
 test('secrets are read by the execution role, at their exact ARN', () => {
   const { stack, environment } = setup();
   const parameter = new ssm.StringParameter(stack, 'Param', { stringValue: 'x' });
@@ -270,12 +278,17 @@ describe('cdk-nag AwsSolutions', () => {
       const app = new App({ outdir });
       Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
       build(new Stack(app, 'Nag'));
-      try { app.synth(); } catch { /* the report says why */ }
+      let failure: unknown;
+      try { app.synth(); } catch (e) { failure = e; }
       const reportFile = path.join(outdir, 'validation-report.json');
-      if (!fs.existsSync(reportFile)) { return []; }
+      // No report: synth failed before the validation ran, so nothing was checked.
+      if (!fs.existsSync(reportFile)) { throw failure ?? new Error(`no validation report in ${outdir}`); }
       const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
-      return report.pluginReports.flatMap((r: any) => r.violations.flatMap((v: any) =>
+      const found: string[] = report.pluginReports.flatMap((r: any) => r.violations.flatMap((v: any) =>
         v.violatingConstructs.map((c: any) => `${v.ruleName} ${c.constructPath}`)));
+      // A failed synth with no finding failed for another reason: say which.
+      if (failure !== undefined && found.length === 0) { throw failure; }
+      return found;
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }

@@ -84,6 +84,8 @@ describe('defaults', () => {
         Threshold: 1,
         EvaluationPeriods: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Period: 300,
+        Statistic: 'Sum',
         TreatMissingData: 'notBreaching',
         Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: Match.stringLikeRegexp('^Workflow') } }],
       });
@@ -146,6 +148,35 @@ describe('defaults', () => {
         jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: 'x', output: JobOutput.COMPACT, ...extra,
       })).toThrow(`Give only one of \`output\` and \`${Object.keys(extra)[0]}\`, got both`);
     }
+  });
+
+  test('timeout, tracing, log level, log retention and name as given', () => {
+    const { template, stack } = workflow({
+      timeout: Duration.hours(2),
+      tracingEnabled: false,
+      logLevel: sfn.LogLevel.ERROR,
+      logRetention: logs.RetentionDays.ONE_WEEK,
+      stateMachineName: 'nightly-train',
+    });
+    expect(stateMachineDefinition(stack).TimeoutSeconds).toEqual(7200);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'nightly-train',
+      TracingConfiguration: { Enabled: false },
+      LoggingConfiguration: Match.objectLike({ Level: 'ERROR' }),
+    });
+    const logGroup = template.findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 7 } });
+    expect(Object.keys(logGroup)).toEqual([expect.stringMatching(/^WorkflowLogs/)]);
+  });
+
+  test('the compact output applies to catch handlers of the definition too', () => {
+    const { stack, environment, job } = setUp();
+    const submit = (id: string) => new SubmitJob(stack, id, { jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: id });
+    const main = submit('Main');
+    main.addCatch(submit('Cleanup'));
+    new BatchWorkflow(stack, 'Workflow', { definition: main });
+    const states = stateMachineDefinition(stack).States.Run.Branches[0].States;
+    expect(states.Main.ResultSelector).toEqual(COMPACT);
+    expect(states.Cleanup.ResultSelector).toEqual(COMPACT);
   });
 
   test('no alarms, no failure handling on request', () => {
@@ -662,10 +693,16 @@ describe('the job and its queue, checked at synth', () => {
   });
 });
 
-test('the default job name is the construct id, made a valid job name', () => {
+test.each([
+  ['My Workflow.v2', 'My-Workflow-v2'],
+  ['_Nightly', 'Nightly'],
+  ['-.Nightly', 'Nightly'],
+  ['..', 'job'],
+  ['W'.repeat(130), 'W'.repeat(128)],
+])('the default job name is the construct id, made a valid job name: %s', (id, jobName) => {
   const { stack, job } = setUp();
-  new BatchWorkflow(stack, 'My Workflow.v2', { job });
-  expect(stateMachineDefinition(stack).States.SubmitJob.Parameters.JobName).toEqual('My-Workflow-v2');
+  new BatchWorkflow(stack, id, { job });
+  expect(stateMachineDefinition(stack).States.SubmitJob.Parameters.JobName).toEqual(jobName);
 });
 
 describe('composition', () => {
@@ -701,6 +738,28 @@ describe('composition', () => {
         }]),
       },
     });
+  });
+
+  test('a job definition named outside the environment\'s prefix is granted by its own name, and the prefix is not', () => {
+    const { stack, environment } = setUp();
+    const job = new BatchJob(stack, 'Named', { environment, image: ecs.ContainerImage.fromRegistry('busybox'), jobDefinitionName: 'train_model-1' });
+    new BatchWorkflow(stack, 'Workflow', { job });
+    const arn = (resource: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':batch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, resource]],
+    });
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^WorkflowRole') }] },
+    });
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements.filter((statement) => statement.Action === 'batch:SubmitJob')).toEqual([{
+      Effect: 'Allow',
+      Action: 'batch:SubmitJob',
+      Resource: [
+        { 'Fn::GetAtt': [expect.stringMatching(/^EnvJobQueue/), 'JobQueueArn'] },
+        arn(':job-definition/train_model-1:*'),
+        arn(':job/*'),
+      ],
+    }]);
   });
 
   test('the role policy does not grow with the number of jobs of an environment', () => {
