@@ -7,6 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BatchEnvironment } from './batch-environment';
 import { Platform } from './capacity';
+import { hasFairShare } from './private/job-placement';
 import { DEFAULT_CPU, defaultMemory, validateJobProps } from './private/job-validation';
 import { LOG_STREAM_PREFIX_MAX_LENGTH } from './private/limits';
 import { defaultJobDefinitionName, jobNameInEnvironment } from './private/names';
@@ -153,6 +154,15 @@ export interface BatchJobProps {
    * `logStreamPrefix`; a name over 128 characters is cut and ends in a hash of the whole
    */
   readonly jobDefinitionName?: string;
+
+  /**
+   * The scheduling priority of the jobs in a fair-share job queue: 0 to 9999, higher first, among
+   * the jobs of one share identifier. Batch rejects a job submitted to a fair-share queue without a
+   * scheduling priority here or a `schedulingPriorityOverride` on the task.
+   *
+   * @default - 0 when the environment's job queue has a fair-share scheduling policy; otherwise none
+   */
+  readonly schedulingPriority?: number;
 }
 
 /**
@@ -233,6 +243,7 @@ export class BatchJob extends Construct implements iam.IGrantable {
     this.jobDefinition = new batch.EcsJobDefinition(this, 'Resource', {
       jobDefinitionName: this.jobDefinitionName,
       parameters: props.parameters,
+      schedulingPriority: props.schedulingPriority ?? (hasFairShare(env.jobQueue) ? 0 : undefined),
       retryAttempts: props.attempts ?? 3,
       retryStrategies: props.retryStrategies ?? [
         batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.SPOT_INSTANCE_RECLAIMED),

@@ -80,6 +80,14 @@ export interface BatchWorkflowProps {
   readonly shareIdentifier?: string;
 
   /**
+   * The scheduling priority of the job submitted by the one-job workflow in a fair-share job
+   * queue: 0 to 9999, higher first.
+   *
+   * @default - the job definition's `schedulingPriority`
+   */
+  readonly schedulingPriorityOverride?: number;
+
+  /**
    * What the SubmitJob tasks output, unless a task chooses: the one job's task, and the tasks
    * reachable from the start of `definition` (catch handlers included). Tasks inside a Parallel or
    * Map state keep their own setting; give them `output: JobOutput.COMPACT`.
@@ -213,6 +221,7 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
         jobDefinition: props.job.jobDefinition,
         jobName: props.jobName ?? jobNameFromId(id),
         shareIdentifier: props.shareIdentifier,
+        schedulingPriorityOverride: props.schedulingPriorityOverride,
         parameters: props.jobParameters ?? sfn.TaskInput.fromJsonPathAt(DEFAULT_PARAMETERS_PATH),
         containerOverrides: props.containerOverrides,
       });

@@ -255,7 +255,7 @@ export class SubmitJob extends sfn.TaskStateBase {
     // At synth: compute environments may be added to the queue after the task is created.
     this.node.addValidation({
       validate: () => [
-        placementProblem(props.jobQueue, props.jobDefinition, props.shareIdentifier),
+        placementProblem(props.jobQueue, props.jobDefinition, props.shareIdentifier, props.schedulingPriorityOverride),
         overridesProblem(props.jobDefinition, props.containerOverrides),
         gpuProblem(props.jobQueue, props.jobDefinition, props.containerOverrides),
         vcpuProblem(props.jobQueue, props.jobDefinition, props.containerOverrides),

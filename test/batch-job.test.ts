@@ -209,6 +209,8 @@ describe('validation', () => {
       /^`environmentVariables` must not have names starting with AWS_BATCH, which Batch reserves, got "AWS_BATCH_JOB_ID"$/],
     ['attempts too low', { attempts: 0 }, /^`attempts` must be an integer between 1 and 10, got 0$/],
     ['attempts too high', { attempts: 11 }, /^`attempts` must be an integer between 1 and 10, got 11$/],
+    ['schedulingPriority too high', { schedulingPriority: 10_000 }, /^`schedulingPriority` must be an integer between 0 and 9,999, got 10000$/],
+    ['schedulingPriority negative', { schedulingPriority: -1 }, /^`schedulingPriority` must be an integer between 0 and 9,999, got -1$/],
     ['too many retry strategies', { retryStrategies: Array(6).fill(batch.RetryStrategy.of(batch.Action.EXIT, batch.Reason.NON_ZERO_EXIT_CODE)) },
       /^`retryStrategies` must have at most 5 entries, got 6 entries$/],
     ['timeout too short', { timeout: Duration.seconds(30) }, /^`timeout` must be at least 60 seconds, got 30 seconds$/],

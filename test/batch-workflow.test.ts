@@ -372,6 +372,10 @@ describe('errors', () => {
       '`jobName` cannot be used with `definition`: it configures the job of a one-job workflow (`job`); set it on your SubmitJob task instead'],
     ['shareIdentifier with definition', (_: BatchJob, s: Stack) => ({ definition: new sfn.Pass(s, 'P'), shareIdentifier: 'teamA' }),
       '`shareIdentifier` cannot be used with `definition`: it configures the job of a one-job workflow (`job`); set it on your SubmitJob task instead'],
+    ['schedulingPriorityOverride with definition', (_: BatchJob, s: Stack) => ({ definition: new sfn.Pass(s, 'P'), schedulingPriorityOverride: 5 }),
+      '`schedulingPriorityOverride` cannot be used with `definition`: it configures the job of a one-job workflow (`job`); set it on your SubmitJob task instead'],
+    ['schedulingPriorityOverride out of range', (j: BatchJob) => ({ job: j, schedulingPriorityOverride: 10_000 }),
+      '`schedulingPriorityOverride` must be an integer between 0 and 9,999, got 10000'],
     ['timeout of 0 seconds', (j: BatchJob) => ({ job: j, timeout: Duration.seconds(0) }), '`timeout` must be at least 1 seconds, got 0 seconds'],
     ['Express timeout over five minutes', (_: BatchJob, s: Stack) => ({
       definition: new sfn.Pass(s, 'P'), stateMachineType: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(6),
@@ -492,11 +496,45 @@ describe('the job and its queue, checked at synth', () => {
       + 'got nothing: Batch rejects such a job at submit. Give the share identifier the job is scheduled under');
   });
 
-  test('with one, it is submitted', () => {
+  test('with one, it is submitted, and the job definition of a fair-share environment has scheduling priority 0', () => {
     const stack = new Stack();
     const environment = fairShare(stack);
     new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image }), shareIdentifier: 'teamA' });
     expect(stateMachineDefinition(stack).States.SubmitJob.Parameters.ShareIdentifier).toEqual('teamA');
+    expect(stateMachineDefinition(stack).States.SubmitJob.Parameters.SchedulingPriorityOverride).toBeUndefined();
+    Template.fromStack(stack).hasResourceProperties('AWS::Batch::JobDefinition', { SchedulingPriority: 0 });
+  });
+
+  test('a scheduling priority of the job\'s or the workflow\'s choosing', () => {
+    const stack = new Stack();
+    const environment = fairShare(stack);
+    const job = new BatchJob(stack, 'Job', { environment, image, schedulingPriority: 50 });
+    new BatchWorkflow(stack, 'Workflow', { job, shareIdentifier: 'teamA', schedulingPriorityOverride: 90 });
+    Template.fromStack(stack).hasResourceProperties('AWS::Batch::JobDefinition', { SchedulingPriority: 50 });
+    expect(stateMachineDefinition(stack).States.SubmitJob.Parameters.SchedulingPriorityOverride).toEqual(90);
+  });
+
+  test('outside a fair-share environment, a job definition has no scheduling priority', () => {
+    const { template } = workflow();
+    template.hasResourceProperties('AWS::Batch::JobDefinition', { SchedulingPriority: Match.absent() });
+  });
+
+  test('a fair-share queue needs a scheduling priority: the job definition\'s or the task\'s', () => {
+    const build = (override?: number) => (stack: Stack) => {
+      const environment = fairShare(stack);
+      const jobDefinition = new batch.EcsJobDefinition(stack, 'Plain', {
+        container: new batch.EcsFargateContainerDefinition(stack, 'Container', { image, cpu: 1, memory: Size.gibibytes(2) }),
+      });
+      new BatchWorkflow(stack, 'Workflow', {
+        definition: new SubmitJob(stack, 'Submit', {
+          jobQueue: environment.jobQueue, jobDefinition, jobName: 'plain', shareIdentifier: 'teamA', schedulingPriorityOverride: override,
+        }),
+      });
+    };
+    expect(synthError(build())).toContain('[Default/Submit] `schedulingPriorityOverride` is required when the job queue has a fair-share '
+      + 'scheduling policy and the job definition has no `schedulingPriority`, got nothing: Batch rejects such a job at submit. '
+      + 'Give the job definition a `schedulingPriority` (a BatchJob in a fair-share environment gets 0), or the task a `schedulingPriorityOverride`');
+    expect(synthError(build(10))).toEqual('no error');
   });
 
   test('a queue without a scheduling policy takes no share identifier', () => {

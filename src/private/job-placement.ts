@@ -3,6 +3,7 @@ import * as batch from 'aws-cdk-lib/aws-batch';
 import { wholeMebibytes } from './checks';
 import { BatchValidationError, fmt, invalid } from './errors';
 import { checkCpu, checkFargateMemory, describeMemory, fargateMemoryValues } from './job-validation';
+import { ownResource } from './permission-scope';
 import { Platform } from '../capacity';
 import type { ContainerOverrides } from '../container-overrides';
 
@@ -10,18 +11,31 @@ import type { ContainerOverrides } from '../container-overrides';
  * Checks, at synth, that Batch can place a job of `jobDefinition` in `jobQueue`, as far as
  * constructs of this app tell (imported queues and definitions are not checked):
  * - the queue's compute environments run the definition's platform;
- * - a fair-share queue gets a share identifier, and other queues none.
+ * - a fair-share queue gets a share identifier and a scheduling priority, and other queues no share
+ *   identifier.
  * Returns the first problem found, or undefined.
  */
+/** Whether a job queue declared in this app has a fair-share scheduling policy. */
+export function hasFairShare(jobQueue: batch.IJobQueue): boolean {
+  return jobQueue instanceof batch.JobQueue && jobQueue.schedulingPolicy !== undefined;
+}
+
 export function placementProblem(
   jobQueue: batch.IJobQueue | undefined,
   jobDefinition: batch.IJobDefinition | undefined,
   shareIdentifier: string | undefined,
+  schedulingPriorityOverride?: number,
 ): string | undefined {
   if (!(jobQueue instanceof batch.JobQueue)) { return undefined; }
   if (jobQueue.schedulingPolicy !== undefined && shareIdentifier === undefined) {
     return '`shareIdentifier` is required when the job queue has a fair-share scheduling policy, got nothing: '
       + 'Batch rejects such a job at submit. Give the share identifier the job is scheduled under';
+  }
+  if (jobQueue.schedulingPolicy !== undefined && schedulingPriorityOverride === undefined
+    && ownResource(jobDefinition) && jobDefinition!.schedulingPriority === undefined) {
+    return '`schedulingPriorityOverride` is required when the job queue has a fair-share scheduling policy and the job definition '
+      + 'has no `schedulingPriority`, got nothing: Batch rejects such a job at submit. Give the job definition a '
+      + '`schedulingPriority` (a BatchJob in a fair-share environment gets 0), or the task a `schedulingPriorityOverride`';
   }
   if (jobQueue.schedulingPolicy === undefined && shareIdentifier !== undefined) {
     return '`shareIdentifier` is only valid when the job queue has a fair-share scheduling policy, '

@@ -6,6 +6,7 @@ import { checkCount, checkLength, checkRange, fmt, invalid } from './errors';
 import {
   ATTEMPT_TIMEOUT_MIN_SECONDS, ATTEMPTS_MAX, ATTEMPTS_MIN, CONTAINER_MEMORY_MIN_MIB, EVALUATE_ON_EXIT_MAX, FARGATE_MEMORY_MIB,
   FARGATE_VCPU_VALUES, JOB_DEFINITION_NAME_MAX_LENGTH, JOB_DEFINITION_NAME_PATTERN, LOG_STREAM_PREFIX_MAX_LENGTH,
+  SCHEDULING_PRIORITY_MAX, SCHEDULING_PRIORITY_MIN,
 } from './limits';
 
 /** The default vCPUs of a job. */
@@ -25,6 +26,7 @@ export function validateJobProps(props: BatchJobProps, platform: Platform): void
   checkRange('attempts', props.attempts, ATTEMPTS_MIN, ATTEMPTS_MAX);
   checkCount('retryStrategies', props.retryStrategies, EVALUATE_ON_EXIT_MAX);
   checkSeconds('timeout', props.timeout, ATTEMPT_TIMEOUT_MIN_SECONDS);
+  checkRange('schedulingPriority', props.schedulingPriority, SCHEDULING_PRIORITY_MIN, SCHEDULING_PRIORITY_MAX);
   const prefix = props.logStreamPrefix;
   if (prefix !== undefined && !Token.isUnresolved(prefix) && !/^[^:*]+$/.test(prefix)) {
     invalid('logStreamPrefix', 'must be at least 1 character long, without `:` or `*`, which log stream names cannot contain', JSON.stringify(prefix));

@@ -15,6 +15,7 @@ export function validateWorkflowProps(props: BatchWorkflowProps): void {
       jobParameters: props.jobParameters,
       containerOverrides: props.containerOverrides,
       shareIdentifier: props.shareIdentifier,
+      schedulingPriorityOverride: props.schedulingPriorityOverride,
     };
     const given = Object.entries(oneJobProps).find(([, value]) => value !== undefined);
     if (given) {
