@@ -1,10 +1,11 @@
 import { Arn, ArnComponents, ArnFormat, Fn, Lazy, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
 import { invalid } from './private/errors';
 import { JOB_DEFINITION_NAME_AND_REVISION_PATTERN, JOB_QUEUE_NAME_PATTERN } from './private/limits';
 import { namePatternOf, ownResource } from './private/permission-scope';
-import { dynamicValue, DynamicValue } from './private/state-input';
+import { dynamicValue, DynamicValue, isJsonata } from './private/state-input';
 
 /**
  * Options for a job queue taken from the state input.
@@ -41,21 +42,25 @@ export interface JobDefinitionInputOptions {
  */
 export class JobQueueTarget {
   /**
-   * A job queue by name, such as `SecondaryQueue`, in the stack's account and region.
+   * A job queue by name, such as `SecondaryQueue`, in the stack's account and region. A name from
+   * the state input is `fromJsonPath` or `fromJsonata`.
    */
   public static fromName(jobQueueName: string): JobQueueTarget {
+    rejectStateInput('jobQueue', jobQueueName, 'JobQueueTarget');
     if (!Token.isUnresolved(jobQueueName) && !JOB_QUEUE_NAME_PATTERN.test(jobQueueName)) {
-      invalid('jobQueue', `must be a job queue name of 1 to 128 letters, numbers, hyphens and underscores${arnHint(jobQueueName, 'JobQueueTarget')}`,
+      invalid('jobQueue', `must be a job queue name of 1 to 128 letters, numbers, hyphens and underscores${hint(jobQueueName, 'JobQueueTarget')}`,
         JSON.stringify(jobQueueName));
     }
     return new JobQueueTarget(jobQueueName, undefined, (scope) => [queueArn(scope, jobQueueName)]);
   }
 
   /**
-   * A job queue by ARN: `arn:aws:batch:REGION:ACCOUNT:job-queue/NAME`.
+   * A job queue by ARN: `arn:aws:batch:REGION:ACCOUNT:job-queue/NAME`. An ARN from the state input
+   * is `fromJsonPath` or `fromJsonata`.
    */
   public static fromArn(jobQueueArn: string): JobQueueTarget {
-    checkArn('jobQueue', jobQueueArn, 'job-queue', JOB_QUEUE_NAME_PATTERN, 'NAME');
+    rejectStateInput('jobQueue', jobQueueArn, 'JobQueueTarget');
+    checkArn('jobQueue', jobQueueArn, 'job-queue', JOB_QUEUE_NAME_PATTERN, 'NAME', 'JobQueueTarget');
     return new JobQueueTarget(jobQueueArn, undefined, () => [jobQueueArn]);
   }
 
@@ -113,21 +118,26 @@ export class JobQueueTarget {
 export class JobDefinitionTarget {
   /**
    * A job definition by name, such as `preprocessing` (its latest active revision) or
-   * `preprocessing:3`, in the stack's account and region.
+   * `preprocessing:3`, in the stack's account and region. A name from the state input is
+   * `fromJsonPath` or `fromJsonata`.
    */
   public static fromName(jobDefinitionName: string): JobDefinitionTarget {
+    rejectStateInput('jobDefinition', jobDefinitionName, 'JobDefinitionTarget');
     if (!Token.isUnresolved(jobDefinitionName) && !JOB_DEFINITION_NAME_AND_REVISION_PATTERN.test(jobDefinitionName)) {
       invalid('jobDefinition', 'must be a job definition name of 1 to 128 letters, numbers, hyphens and underscores, optionally followed by '
-        + `\`:REVISION\`${arnHint(jobDefinitionName, 'JobDefinitionTarget')}`, JSON.stringify(jobDefinitionName));
+        + `\`:REVISION\`${hint(jobDefinitionName, 'JobDefinitionTarget')}`, JSON.stringify(jobDefinitionName));
     }
     return new JobDefinitionTarget(jobDefinitionName, undefined, (scope) => [definitionArn(scope, withoutRevision(jobDefinitionName))]);
   }
 
   /**
-   * A job definition by ARN: `arn:aws:batch:REGION:ACCOUNT:job-definition/NAME:REVISION`.
+   * A job definition by ARN: `arn:aws:batch:REGION:ACCOUNT:job-definition/NAME:REVISION`. An ARN
+   * from the state input is `fromJsonPath` or `fromJsonata`.
    */
   public static fromArn(jobDefinitionArn: string): JobDefinitionTarget {
-    const arn = checkArn('jobDefinition', jobDefinitionArn, 'job-definition', JOB_DEFINITION_NAME_AND_REVISION_PATTERN, 'NAME or NAME:REVISION');
+    rejectStateInput('jobDefinition', jobDefinitionArn, 'JobDefinitionTarget');
+    const arn = checkArn('jobDefinition', jobDefinitionArn, 'job-definition', JOB_DEFINITION_NAME_AND_REVISION_PATTERN, 'NAME or NAME:REVISION',
+      'JobDefinitionTarget');
     return new JobDefinitionTarget(jobDefinitionArn, undefined, (scope) => [definitionArn(scope, withoutRevision(arn.resourceName!), placeOf(arn))]);
   }
 
@@ -270,15 +280,38 @@ function withoutRevision(nameAndRevision: string): string {
 }
 
 /** Checks an ARN's form, and the name in it against `name`; returns its parts. */
-function checkArn(property: string, arn: string, resource: string, name: RegExp, nameForm: string) {
+function checkArn(property: string, arn: string, resource: string, name: RegExp, nameForm: string, target: string) {
   const match = new RegExp(`^arn:[a-z-]+:batch:[a-z0-9-]+:[0-9]{12}:${resource}/(.+)$`).exec(arn);
   if (!Token.isUnresolved(arn) && !(match && name.test(match[1]))) {
-    invalid(property, `must be an ARN of the form arn:PARTITION:batch:REGION:ACCOUNT:${resource}/${nameForm}`, JSON.stringify(arn));
+    invalid(property, `must be an ARN of the form arn:PARTITION:batch:REGION:ACCOUNT:${resource}/${nameForm}${hint(arn, target, 'fromArn')}`,
+      JSON.stringify(arn));
   }
   return Arn.split(arn, ArnFormat.SLASH_RESOURCE_NAME);
 }
 
-/** Points at `fromArn` when a name looks like an ARN. */
-function arnHint(value: string, target: string): string {
-  return value.startsWith('arn:') ? ` (for an ARN, use ${target}.fromArn)` : '';
+/**
+ * Refuses a JSONPath of the state input (`sfn.JsonPath.stringAt`) given as a name or ARN: the
+ * state would read the input, but the role would be granted the text of the path, which no queue or
+ * definition is called.
+ */
+function rejectStateInput(property: string, value: string, target: string): void {
+  if (containsJsonPath(value)) {
+    invalid(property, `must be a name or ARN known before the execution; for one from the state input use ${target}.fromJsonPath, `
+      + 'and `allowed` to scope the permission', 'a JSONPath of the state input (sfn.JsonPath)');
+  }
+}
+
+/** Whether a string is or contains a JSONPath token. aws-cdk-lib throws for one inside a longer string. */
+function containsJsonPath(value: string): boolean {
+  try {
+    return sfn.JsonPath.isEncodedJsonPath(value);
+  } catch {
+    return true;
+  }
+}
+
+/** Points at the factory a value that fails `used` looks made for: an ARN, or a JSONata expression. */
+function hint(value: string, target: string, used = 'fromName'): string {
+  if (isJsonata(value as unknown)) { return ` (for one from the state input, use ${target}.fromJsonata)`; }
+  return value.startsWith('arn:') && used !== 'fromArn' ? ` (for an ARN, use ${target}.fromArn)` : '';
 }

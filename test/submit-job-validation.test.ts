@@ -135,6 +135,10 @@ describe('validation at synth: one failing case per rule', () => {
 });
 
 describe('job queue and job definition targets', () => {
+  const QUEUE_FROM_INPUT = '`jobQueue` must be a name or ARN known before the execution; for one from the state input use '
+    + 'JobQueueTarget.fromJsonPath, and `allowed` to scope the permission, got a JSONPath of the state input (sfn.JsonPath)';
+  const DEFINITION_FROM_INPUT = '`jobDefinition` must be a name or ARN known before the execution; for one from the state input use '
+    + 'JobDefinitionTarget.fromJsonPath, and `allowed` to scope the permission, got a JSONPath of the state input (sfn.JsonPath)';
   test.each([
     ['an empty allow-list of queues', () => JobQueueTarget.fromJsonPath('$.queue', { allowed: [] }),
       '`allowed` must name at least one job queue (leave it out to allow any, with a warning), got none'],
@@ -163,6 +167,18 @@ describe('job queue and job definition targets', () => {
       + 'got "arn:aws:batch:us-east-1:111122223333:job-definition/d:0"'],
     ['definition ARN', () => JobDefinitionTarget.fromArn('prep'),
       '`jobDefinition` must be an ARN of the form arn:PARTITION:batch:REGION:ACCOUNT:job-definition/NAME or NAME:REVISION, got "prep"'],
+    ['queue name from a JSONPath of the input', () => JobQueueTarget.fromName(sfn.JsonPath.stringAt('$.queue')), QUEUE_FROM_INPUT],
+    ['queue ARN from a JSONPath of the input', () => JobQueueTarget.fromArn(sfn.JsonPath.stringAt('$.queue')), QUEUE_FROM_INPUT],
+    ['queue ARN ending in a JSONPath of the input',
+      () => JobQueueTarget.fromArn(`arn:aws:batch:us-east-1:111122223333:job-queue/${sfn.JsonPath.stringAt('$.queue')}`), QUEUE_FROM_INPUT],
+    ['definition name from a JSONPath of the input', () => JobDefinitionTarget.fromName(sfn.JsonPath.stringAt('$.definition')), DEFINITION_FROM_INPUT],
+    ['definition ARN from a JSONPath of the input', () => JobDefinitionTarget.fromArn(sfn.JsonPath.stringAt('$.definition')), DEFINITION_FROM_INPUT],
+    ['queue name from JSONata', () => JobQueueTarget.fromName('{% $states.input.queue %}'),
+      '`jobQueue` must be a job queue name of 1 to 128 letters, numbers, hyphens and underscores (for one from the state input, '
+      + 'use JobQueueTarget.fromJsonata), got "{% $states.input.queue %}"'],
+    ['definition ARN from JSONata', () => JobDefinitionTarget.fromArn('{% $states.input.definition %}'),
+      '`jobDefinition` must be an ARN of the form arn:PARTITION:batch:REGION:ACCOUNT:job-definition/NAME or NAME:REVISION '
+      + '(for one from the state input, use JobDefinitionTarget.fromJsonata), got "{% $states.input.definition %}"'],
   ])('%s', (_, make, message) => {
     expect(make).toThrow(message);
   });
