@@ -1,4 +1,4 @@
-import { App, CfnResource, Duration, NestedStack, Size, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Duration, NestedStack, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -413,6 +413,24 @@ describe('errors', () => {
     expect(() => new BatchWorkflow(stack, 'Workflow', {
       definition: task, stateMachineType: sfn.StateMachineType.EXPRESS, timeout: Duration.minutes(5),
     })).not.toThrow();
+  });
+
+  test('Express with numbers known only at deploy time (a timeout, an array size, a wait): .sync is still found', () => {
+    const { stack, environment, job } = setUp();
+    const seconds = new CfnParameter(stack, 'Seconds', { type: 'Number' }).valueAsNumber;
+    const size = new CfnParameter(stack, 'Size', { type: 'Number' }).valueAsNumber;
+    const submit = (id: string, integrationPattern: sfn.IntegrationPattern) => new SubmitJob(stack, id, {
+      jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: id, arraySize: size, integrationPattern,
+    });
+    const express = (definition: sfn.IChainable, id: string) => () => new BatchWorkflow(stack, id, {
+      definition, stateMachineType: sfn.StateMachineType.EXPRESS, timeout: Duration.seconds(seconds),
+    });
+    // A wait of deploy-time seconds, after a string with quotes and backslashes that must not confuse where strings end.
+    const wait = () => new sfn.Pass(stack, `Note${stack.node.children.length}`, { result: sfn.Result.fromString('a "quoted" \\" value') })
+      .next(new sfn.Wait(stack, `Wait${stack.node.children.length}`, { time: sfn.WaitTime.duration(Duration.seconds(seconds)) }));
+    expect(express(wait().next(submit('Fire', sfn.IntegrationPattern.REQUEST_RESPONSE)), 'Fine')).not.toThrow();
+    expect(express(wait().next(submit('Wait', sfn.IntegrationPattern.RUN_JOB)), 'Sync'))
+      .toThrow(/got EXPRESS with Wait: Step Functions runs .sync integrations only in Standard workflows/);
   });
 
   describe('a state named like a state of the failure handling', () => {

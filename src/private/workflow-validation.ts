@@ -101,12 +101,40 @@ export function syncBatchStates(stateMachine: sfn.StateMachine): string[] {
   return found;
 }
 
-/** A rendered `Fn::Join` as text, with every value known only at deploy time written `X`. */
+/**
+ * A rendered definition as JSON text: each value known only at deploy time becomes `X` inside a
+ * string and `0` elsewhere (a number, such as a timeout from a `CfnParameter`), so the text parses.
+ */
 function joinedText(value: any): string {
   if (typeof value === 'string') { return value; }
-  if (value?.['Fn::Join'] !== undefined) {
-    const [separator, parts] = value['Fn::Join'];
-    return parts.map(joinedText).join(separator);
+  if (value?.['Fn::Join'] === undefined) { return '0'; }
+  const [separator, parts] = value['Fn::Join'] as [string, unknown[]];
+  const text = new JsonText();
+  parts.forEach((part, i) => {
+    if (i > 0) { text.append(separator); }
+    text.append(typeof part === 'string' ? part : (text.inString ? 'X' : '0'));
+  });
+  return text.toString();
+}
+
+/** JSON text built piece by piece, knowing at each point whether it is inside a string. */
+class JsonText {
+  public inString = false;
+  private escaped = false;
+  private readonly pieces: string[] = [];
+
+  public append(piece: string): void {
+    this.pieces.push(piece);
+    for (const c of piece) {
+      if (this.escaped) {
+        this.escaped = false;
+      } else if (this.inString && c === '\\') {
+        this.escaped = true;
+      } else if (c === '"') {
+        this.inString = !this.inString;
+      }
+    }
   }
-  return 'X';
+
+  public toString(): string { return this.pieces.join(''); }
 }
