@@ -130,6 +130,15 @@ describe('validation at synth: one failing case per rule', () => {
       ...target,
       jobName: '{% $states.input.name & "-" & $states.context.Execution.Name %}',
       arraySize: Token.asNumber('{% $states.input.size %}'),
+      shareIdentifier: '{% $states.input.share %}',
+      attempts: 3,
+      evaluateOnExit: [{
+        action: batch.Action.RETRY,
+        onExitCode: '{% $states.input.retryCode %}',
+        onReason: '{% $states.input.retryReason %}',
+        onStatusReason: `{% ${'$states.input.statusReason & '.repeat(20)}"*" %}`,
+      }],
+      tags: { team: `{% ${'$states.input.team & '.repeat(20)}"" %}` },
     })).not.toThrow();
   });
 });

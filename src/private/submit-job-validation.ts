@@ -77,17 +77,18 @@ function checkEvaluateOnExit(props: SubmitJobProps): void {
   }
   conditions.forEach((condition: EvaluateOnExit, i) => {
     for (const key of ['onExitCode', 'onReason', 'onStatusReason'] as const) {
+      if (isJsonata(condition[key])) { continue; }
       checkLength(`evaluateOnExit[${i}].${key}`, condition[key], 1, limits.EVALUATE_ON_EXIT_PATTERN_MAX_LENGTH);
     }
     for (const key of ['onReason', 'onStatusReason'] as const) {
       const reason = condition[key];
-      if (reason !== undefined && !Token.isUnresolved(reason) && !limits.EVALUATE_ON_EXIT_REASON_PATTERN.test(reason)) {
+      if (literal(reason) && !limits.EVALUATE_ON_EXIT_REASON_PATTERN.test(reason)) {
         invalid(`evaluateOnExit[${i}].${key}`, 'must be letters, digits, periods, colons and white space, optionally ending with `*`',
           JSON.stringify(reason));
       }
     }
     const exitCode = condition.onExitCode;
-    if (exitCode !== undefined && !Token.isUnresolved(exitCode) && !/^[0-9]*\*?$/.test(exitCode)) {
+    if (literal(exitCode) && !/^[0-9]*\*?$/.test(exitCode)) {
       invalid(`evaluateOnExit[${i}].onExitCode`, 'must be digits, optionally ending with `*`', JSON.stringify(exitCode));
     }
   });
@@ -147,8 +148,13 @@ function checkTags(tags?: { [key: string]: string }): void {
     if (key.toLowerCase().startsWith(limits.TAG_RESERVED_PREFIX)) {
       invalid('tags', `must not have keys starting with ${limits.TAG_RESERVED_PREFIX}, which AWS reserves`, JSON.stringify(key));
     }
-    checkLength(`tags[${JSON.stringify(key)}]`, tags[key], 0, limits.TAG_VALUE_MAX_LENGTH);
+    if (!isJsonata(tags[key])) { checkLength(`tags[${JSON.stringify(key)}]`, tags[key], 0, limits.TAG_VALUE_MAX_LENGTH); }
   }
+}
+
+/** A string written in the app: not a token, and not a JSONata expression evaluated when the state runs. */
+function literal(value: string | undefined): value is string {
+  return value !== undefined && !Token.isUnresolved(value) && !isJsonata(value);
 }
 
 /**
