@@ -135,10 +135,21 @@ export interface BatchWorkflowProps {
 
   /**
    * How long execution logs are kept. The log group itself is kept when the stack is deleted.
+   * Not with `logGroup`.
    *
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The log group of the execution logs, instead of one created. A name starting with
+   * `/aws/vendedlogs/` keeps CloudWatch Logs' account-wide resource policy for log delivery from
+   * growing with each state machine, which AWS recommends for accounts with many of them.
+   *
+   * @default - a log group created, its logs kept `logRetention`
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/bp-cwl.html
+   */
+  readonly logGroup?: logs.ILogGroup;
 
   /**
    * Whether executions are traced with AWS X-Ray.
@@ -236,7 +247,7 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
     const definition = props.job && !props.jobParameters ? this.withDefaultParameters(handled) : handled;
 
     // Kept when the stack is deleted, as the environment's job and flow log groups are (aws-cdk-lib's default).
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
     try {
       this.stateMachine = new sfn.StateMachine(this, 'Resource', {
         definitionBody: sfn.DefinitionBody.fromChainable(definition),

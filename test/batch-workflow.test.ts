@@ -168,6 +168,20 @@ describe('defaults', () => {
     expect(Object.keys(logGroup)).toEqual([expect.stringMatching(/^WorkflowLogs/)]);
   });
 
+  test('a log group of the user\'s own receives the execution logs, and none is created', () => {
+    const { stack, job } = setUp();
+    const logGroup = new logs.LogGroup(stack, 'Vended', { logGroupName: '/aws/vendedlogs/states/nightly' });
+    const wf = new BatchWorkflow(stack, 'Workflow', { job, logGroup });
+    expect(wf.logGroup).toBe(logGroup);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: Match.objectLike({
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Vended'), 'Arn'] } } }],
+      }),
+    });
+    expect(Object.keys(template.findResources('AWS::Logs::LogGroup')).filter((id) => id.startsWith('WorkflowLogs'))).toEqual([]);
+  });
+
   test('the compact output applies to catch handlers of the definition too', () => {
     const { stack, environment, job } = setUp();
     const submit = (id: string) => new SubmitJob(stack, id, { jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: id });
@@ -382,6 +396,8 @@ describe('errors', () => {
     }), '`timeout` must be at most 300 seconds for an Express state machine, whose executions run five minutes at most, got 360 seconds'],
     ['timeout not whole seconds', (j: BatchJob) => ({ job: j, timeout: Duration.millis(1_500) }),
       '`timeout` must be a whole number of seconds, got 1,500 milliseconds'],
+    ['log group and retention', (j: BatchJob, s: Stack) => ({ job: j, logGroup: new logs.LogGroup(s, 'L'), logRetention: logs.RetentionDays.ONE_WEEK }),
+      '`logRetention` cannot be used with `logGroup`: the retention of a given log group is its own'],
     ['topic given and created', (j: BatchJob, s: Stack) => ({ job: j, notificationTopic: new sns.Topic(s, 'T'), createNotificationTopic: true }),
       '`notificationTopic` cannot be used with `createNotificationTopic`: give a topic, or ask for one to be created'],
     ['notification without failure handling', (j: BatchJob) => ({ job: j, createNotificationTopic: true, handleFailures: false }),

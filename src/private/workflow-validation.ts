@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { checkSeconds, exactlyOne } from './checks';
+import { checkSeconds, conflict, exactlyOne } from './checks';
 import { BatchValidationError, fmt, invalid } from './errors';
 import { EXPRESS_EXECUTION_MAX_SECONDS, JOB_NAME_MAX_LENGTH } from './limits';
 import type { BatchWorkflowProps } from '../batch-workflow';
@@ -28,6 +28,9 @@ export function validateWorkflowProps(props: BatchWorkflowProps): void {
   if (props.stateMachineType === sfn.StateMachineType.EXPRESS && seconds !== undefined && seconds > EXPRESS_EXECUTION_MAX_SECONDS) {
     invalid('timeout', `must be at most ${fmt(EXPRESS_EXECUTION_MAX_SECONDS)} seconds for an Express state machine, whose executions `
       + 'run five minutes at most', `${fmt(seconds)} seconds`);
+  }
+  if (props.logGroup !== undefined && props.logRetention !== undefined) {
+    conflict('logRetention', 'logGroup', 'the retention of a given log group is its own');
   }
   if (props.notificationTopic !== undefined && props.createNotificationTopic) {
     throw new BatchValidationError('`notificationTopic` cannot be used with `createNotificationTopic`: give a topic, or ask for one to be created');
