@@ -206,11 +206,19 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
   public readonly stateMachine: sfn.StateMachine;
   /** The log group of the executions. */
   public readonly logGroup: logs.ILogGroup;
-  /** The topic that receives failure summaries, if any. */
+  /**
+   * The topic that receives failure summaries: given or created.
+   *
+   * @default - none when neither `notificationTopic` nor `createNotificationTopic` is given
+   */
   public readonly notificationTopic?: sns.ITopic;
   /** The alarms on failed, timed-out and aborted executions (empty when `alarms` is false). */
   public readonly alarms: cloudwatch.Alarm[];
-  /** The task of a one-job workflow. */
+  /**
+   * The task of a one-job workflow.
+   *
+   * @default - none when `definition` is given
+   */
   public readonly submitJob?: SubmitJob;
   /** The principal of the state machine's role. */
   public readonly grantPrincipal: iam.IPrincipal;

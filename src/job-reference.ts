@@ -1,11 +1,10 @@
 import { Arn, ArnComponents, ArnFormat, Fn, Lazy, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
 import { invalid } from './private/errors';
 import { JOB_DEFINITION_NAME_AND_REVISION_PATTERN, JOB_QUEUE_NAME_PATTERN } from './private/limits';
 import { namePatternOf, ownResource } from './private/permission-scope';
-import { dynamicValue, DynamicValue, isJsonata } from './private/state-input';
+import { containsJsonPath, dynamicValue, DynamicValue, isJsonata } from './private/state-input';
 
 /**
  * Options for a job queue taken from the state input.
@@ -298,15 +297,6 @@ function rejectStateInput(property: string, value: string, target: string): void
   if (containsJsonPath(value)) {
     invalid(property, `must be a name or ARN known before the execution; for one from the state input use ${target}.fromJsonPath, `
       + 'and `allowed` to scope the permission', 'a JSONPath of the state input (sfn.JsonPath)');
-  }
-}
-
-/** Whether a string is or contains a JSONPath token. aws-cdk-lib throws for one inside a longer string. */
-function containsJsonPath(value: string): boolean {
-  try {
-    return sfn.JsonPath.isEncodedJsonPath(value);
-  } catch {
-    return true;
   }
 }
 

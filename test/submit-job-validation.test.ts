@@ -15,6 +15,9 @@ function submit(props: Partial<SubmitJobProps>) {
 
 const many = (n: number) => Array.from({ length: n }, (_, i) => i);
 
+const COMMAND_FROM_INPUT = '`containerOverrides.command` must be literal strings, the list at a JSONPath (sfn.JsonPath.listAt) or an '
+  + 'array built from the state input (Token.asList(sfn.JsonPath.array(...))), since Step Functions reads no JSONPath inside a list';
+
 describe('validation at synth: one failing case per rule', () => {
   test.each([
     ['jobName empty', { jobName: '' }, '`jobName` must be 1 to 128 characters long, got "" (0)'],
@@ -48,6 +51,10 @@ describe('validation at synth: one failing case per rule', () => {
       '`containerOverrides.memory` must be written Size.mebibytes(...) when its amount comes from the state input or is a token, got another unit'],
     ['command with an empty argument', { containerOverrides: { command: ['python', '', 'run.py'] } },
       '`containerOverrides.command` must not contain empty strings, which Batch rejects, got "" at index 1'],
+    ['command with an argument from the state input', { containerOverrides: { command: ['python', sfn.JsonPath.stringAt('$.script')] } },
+      `${COMMAND_FROM_INPUT}, got a JSONPath at index 1`],
+    ['command with an argument joined to a JSONPath', { containerOverrides: { command: ['python', 'run.py', `--input=${sfn.JsonPath.stringAt('$.input')}`] } },
+      `${COMMAND_FROM_INPUT}, got a JSONPath at index 2`],
     ['parameters as plain text', { parameters: sfn.TaskInput.fromText('input=s3://bucket/') },
       '`parameters` must be an object of strings (sfn.TaskInput.fromObject), an object of the state input (sfn.TaskInput.fromJsonPathAt) '
       + 'or, in a JSONata state, an expression (`{% ... %}`), got the text "input=s3://bucket/"'],
@@ -117,7 +124,9 @@ describe('validation at synth: one failing case per rule', () => {
       attempts: sfn.JsonPath.numberAt('$.attempts'),
       evaluateOnExit: [{ action: batch.Action.RETRY, onExitCode: sfn.JsonPath.stringAt('$.code') }],
       attemptTimeout: Duration.seconds(sfn.JsonPath.numberAt('$.timeout')),
-      containerOverrides: { vcpus: sfn.JsonPath.numberAt('$.cpu'), memory: Size.mebibytes(Token.asNumber({ Ref: 'Memory' })) },
+      containerOverrides: {
+        vcpus: sfn.JsonPath.numberAt('$.cpu'), memory: Size.mebibytes(Token.asNumber({ Ref: 'Memory' })), command: sfn.JsonPath.listAt('$.command'),
+      },
       dependsOn: [{ jobId: sfn.JsonPath.stringAt('$.previous.JobId') }],
       parameters: sfn.TaskInput.fromObject({ input: sfn.JsonPath.stringAt('$.input'), shards: sfn.JsonPath.format('{}', sfn.JsonPath.stringAt('$.n')) }),
       tags: { team: sfn.JsonPath.stringAt('$.team') },

@@ -35,3 +35,12 @@ export const dynamicValue = {
 export function isJsonata(value: unknown): value is string {
   return typeof value === 'string' && JSONATA.test(value);
 }
+
+/** Whether a string is or contains a JSONPath token. aws-cdk-lib throws for one inside a longer string. */
+export function containsJsonPath(value: string): boolean {
+  try {
+    return sfn.JsonPath.isEncodedJsonPath(value);
+  } catch {
+    return true;
+  }
+}

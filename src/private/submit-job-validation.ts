@@ -3,7 +3,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { checkEnvironmentNames, checkMin, checkSeconds, exactlyOne, mebibytes, wholeMebibytes } from './checks';
 import { BatchValidationError, checkCount, checkLength, checkRange, fmt, invalid } from './errors';
 import * as limits from './limits';
-import { isJsonata } from './state-input';
+import { containsJsonPath, isJsonata } from './state-input';
 import { jobTags } from './submit-job-render';
 import { ContainerOverrides, EvaluateOnExit, JobDependency, JobDependencyType } from '../container-overrides';
 import type { SubmitJobProps } from '../submit-job';
@@ -109,6 +109,12 @@ function checkContainerOverrides(overrides?: ContainerOverrides): void {
   const command = overrides.command;
   if (command !== undefined && !Token.isUnresolved(command) && command.includes('')) {
     invalid('containerOverrides.command', 'must not contain empty strings, which Batch rejects', `"" at index ${command.indexOf('')}`);
+  }
+  const fromInput = command !== undefined && !Token.isUnresolved(command) ? command.findIndex(containsJsonPath) : -1;
+  if (fromInput >= 0) {
+    invalid('containerOverrides.command', 'must be literal strings, the list at a JSONPath (sfn.JsonPath.listAt) or an array built from the '
+      + 'state input (Token.asList(sfn.JsonPath.array(...))), since Step Functions reads no JSONPath inside a list',
+    `a JSONPath at index ${fromInput}`);
   }
   checkEnvironmentNames('containerOverrides.environment', overrides.environment);
 }
