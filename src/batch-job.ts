@@ -160,7 +160,8 @@ export interface BatchJobProps {
    * the jobs of one share identifier. Batch rejects a job submitted to a fair-share queue without a
    * scheduling priority here or a `schedulingPriorityOverride` on the task.
    *
-   * @default - 0 when the environment's job queue has a fair-share scheduling policy; otherwise none
+   * @default - 0 when the environment's job queue is one of this app with a fair-share scheduling
+   * policy; otherwise none (give one for an imported fair-share queue)
    */
   readonly schedulingPriority?: number;
 }

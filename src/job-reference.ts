@@ -295,13 +295,14 @@ function checkArn(property: string, arn: string, resource: string, name: RegExp,
  */
 function rejectStateInput(property: string, value: string, target: string): void {
   if (containsJsonPath(value)) {
-    invalid(property, `must be a name or ARN known before the execution; for one from the state input use ${target}.fromJsonPath, `
-      + 'and `allowed` to scope the permission', 'a JSONPath of the state input (sfn.JsonPath)');
+    invalid(property, `must be a name or ARN known before the execution; for one read when the state runs, use ${target}.fromJsonPath `
+      + '(with the path, or an ARN built with sfn.JsonPath.format), and `allowed` to scope the permission', 'a JSONPath (sfn.JsonPath)');
   }
 }
 
 /** Points at the factory a value that fails `used` looks made for: an ARN, or a JSONata expression. */
 function hint(value: string, target: string, used = 'fromName'): string {
   if (isJsonata(value as unknown)) { return ` (for one from the state input, use ${target}.fromJsonata)`; }
-  return value.startsWith('arn:') && used !== 'fromArn' ? ` (for an ARN, use ${target}.fromArn)` : '';
+  if (used === 'fromArn') { return value.startsWith('arn:') ? '' : ` (for a name, use ${target}.fromName)`; }
+  return value.startsWith('arn:') ? ` (for an ARN, use ${target}.fromArn)` : '';
 }

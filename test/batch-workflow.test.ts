@@ -8,7 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { BatchEnvironment, BatchJob, BatchWorkflow, BatchWorkflowProps, Capacity, ContainerOverrides, JobOutput, JobQueueTarget, Platform, SubmitJob } from '../src';
+import { BatchEnvironment, BatchJob, BatchWorkflow, BatchWorkflowProps, Capacity, ContainerOverrides, JobDefinitionTarget, JobOutput, JobQueueTarget, Platform, SubmitJob } from '../src';
 import { stateMachineDefinition } from './util';
 import { stateMachineDefinitions } from '../examples/support/definition';
 
@@ -546,6 +546,31 @@ describe('the job and its queue, checked at synth', () => {
     new BatchWorkflow(stack, 'Workflow', { job, shareIdentifier: 'teamA', schedulingPriorityOverride: 90 });
     Template.fromStack(stack).hasResourceProperties('AWS::Batch::JobDefinition', { SchedulingPriority: 50 });
     expect(stateMachineDefinition(stack).States.SubmitJob.Parameters.SchedulingPriorityOverride).toEqual(90);
+  });
+
+  test('a queue of the user\'s own with a CfnSchedulingPolicy is fair-share too', () => {
+    const stack = new Stack();
+    const policy = new batch.CfnSchedulingPolicy(stack, 'Policy', { fairsharePolicy: { shareDistribution: [{ shareIdentifier: 'teamA' }] } });
+    const computeEnvironment = new batch.FargateComputeEnvironment(stack, 'Fargate', { vpc: new ec2.Vpc(stack, 'Vpc') });
+    const jobQueue = new batch.JobQueue(stack, 'Queue', { computeEnvironments: [{ computeEnvironment, order: 1 }], schedulingPolicy: policy });
+    const environment = new BatchEnvironment(stack, 'Env', { jobQueue, platform: Platform.FARGATE });
+    const job = new BatchJob(stack, 'Job', { environment, image });
+    new BatchWorkflow(stack, 'Workflow', { job, shareIdentifier: 'teamA' });
+    // Synthesizes: the one job's task has its share identifier and, from its definition, a priority.
+    Template.fromStack(stack).hasResourceProperties('AWS::Batch::JobDefinition', { SchedulingPriority: 0 });
+  });
+
+  test('a fair-share queue does not judge the scheduling priority of a definition it cannot see', () => {
+    expect(synthError((stack) => {
+      const environment = fairShare(stack);
+      const imported = batch.EcsJobDefinition.fromJobDefinitionArn(stack, 'Imported', 'arn:aws:batch:us-east-1:123456789012:job-definition/imported:1');
+      new BatchWorkflow(stack, 'Workflow', {
+        definition: new SubmitJob(stack, 'Imported Task', { jobQueue: environment.jobQueue, jobDefinition: imported, jobName: 'imported', shareIdentifier: 'teamA' })
+          .next(new SubmitJob(stack, 'Named Task', {
+            jobQueue: environment.jobQueue, jobDefinitionTarget: JobDefinitionTarget.fromName('named'), jobName: 'named', shareIdentifier: 'teamA',
+          })),
+      });
+    })).toEqual('no error');
   });
 
   test('outside a fair-share environment, a job definition has no scheduling priority', () => {

@@ -153,10 +153,11 @@ describe('validation at synth: one failing case per rule', () => {
 });
 
 describe('job queue and job definition targets', () => {
-  const QUEUE_FROM_INPUT = '`jobQueue` must be a name or ARN known before the execution; for one from the state input use '
-    + 'JobQueueTarget.fromJsonPath, and `allowed` to scope the permission, got a JSONPath of the state input (sfn.JsonPath)';
-  const DEFINITION_FROM_INPUT = '`jobDefinition` must be a name or ARN known before the execution; for one from the state input use '
-    + 'JobDefinitionTarget.fromJsonPath, and `allowed` to scope the permission, got a JSONPath of the state input (sfn.JsonPath)';
+  const fromInput = (property: string, factory: string) => `\`${property}\` must be a name or ARN known before the execution; for one `
+    + `read when the state runs, use ${factory}.fromJsonPath (with the path, or an ARN built with sfn.JsonPath.format), and \`allowed\` `
+    + 'to scope the permission, got a JSONPath (sfn.JsonPath)';
+  const QUEUE_FROM_INPUT = fromInput('jobQueue', 'JobQueueTarget');
+  const DEFINITION_FROM_INPUT = fromInput('jobDefinition', 'JobDefinitionTarget');
   test.each([
     ['an empty allow-list of queues', () => JobQueueTarget.fromJsonPath('$.queue', { allowed: [] }),
       '`allowed` must name at least one job queue (leave it out to allow any, with a warning), got none'],
@@ -184,7 +185,8 @@ describe('job queue and job definition targets', () => {
       '`jobDefinition` must be an ARN of the form arn:PARTITION:batch:REGION:ACCOUNT:job-definition/NAME or NAME:REVISION, '
       + 'got "arn:aws:batch:us-east-1:111122223333:job-definition/d:0"'],
     ['definition ARN', () => JobDefinitionTarget.fromArn('prep'),
-      '`jobDefinition` must be an ARN of the form arn:PARTITION:batch:REGION:ACCOUNT:job-definition/NAME or NAME:REVISION, got "prep"'],
+      '`jobDefinition` must be an ARN of the form arn:PARTITION:batch:REGION:ACCOUNT:job-definition/NAME or NAME:REVISION '
+      + '(for a name, use JobDefinitionTarget.fromName), got "prep"'],
     ['queue name from a JSONPath of the input', () => JobQueueTarget.fromName(sfn.JsonPath.stringAt('$.queue')), QUEUE_FROM_INPUT],
     ['queue ARN from a JSONPath of the input', () => JobQueueTarget.fromArn(sfn.JsonPath.stringAt('$.queue')), QUEUE_FROM_INPUT],
     ['queue ARN ending in a JSONPath of the input',

@@ -8,6 +8,16 @@ import { Platform } from '../capacity';
 import type { ContainerOverrides } from '../container-overrides';
 
 /**
+ * Whether a job queue of this app has a fair-share scheduling policy. Read from its CloudFormation
+ * resource: aws-cdk-lib's `JobQueue.schedulingPolicy` throws for a policy given as a
+ * `CfnSchedulingPolicy`.
+ */
+export function hasFairShare(jobQueue: batch.IJobQueue): boolean {
+  const resource = jobQueue.node.defaultChild;
+  return resource instanceof batch.CfnJobQueue && resource.schedulingPolicyArn !== undefined;
+}
+
+/**
  * Checks, at synth, that Batch can place a job of `jobDefinition` in `jobQueue`, as far as
  * constructs of this app tell (imported queues and definitions are not checked):
  * - the queue's compute environments run the definition's platform;
@@ -15,11 +25,6 @@ import type { ContainerOverrides } from '../container-overrides';
  *   identifier.
  * Returns the first problem found, or undefined.
  */
-/** Whether a job queue declared in this app has a fair-share scheduling policy. */
-export function hasFairShare(jobQueue: batch.IJobQueue): boolean {
-  return jobQueue instanceof batch.JobQueue && jobQueue.schedulingPolicy !== undefined;
-}
-
 export function placementProblem(
   jobQueue: batch.IJobQueue | undefined,
   jobDefinition: batch.IJobDefinition | undefined,
@@ -27,17 +32,18 @@ export function placementProblem(
   schedulingPriorityOverride?: number,
 ): string | undefined {
   if (!(jobQueue instanceof batch.JobQueue)) { return undefined; }
-  if (jobQueue.schedulingPolicy !== undefined && shareIdentifier === undefined) {
+  const fairShare = hasFairShare(jobQueue);
+  if (fairShare && shareIdentifier === undefined) {
     return '`shareIdentifier` is required when the job queue has a fair-share scheduling policy, got nothing: '
       + 'Batch rejects such a job at submit. Give the share identifier the job is scheduled under';
   }
-  if (jobQueue.schedulingPolicy !== undefined && schedulingPriorityOverride === undefined
+  if (fairShare && schedulingPriorityOverride === undefined
     && ownResource(jobDefinition) && jobDefinition!.schedulingPriority === undefined) {
     return '`schedulingPriorityOverride` is required when the job queue has a fair-share scheduling policy and the job definition '
       + 'has no `schedulingPriority`, got nothing: Batch rejects such a job at submit. Give the job definition a '
       + '`schedulingPriority` (a BatchJob in a fair-share environment gets 0), or the task a `schedulingPriorityOverride`';
   }
-  if (jobQueue.schedulingPolicy === undefined && shareIdentifier !== undefined) {
+  if (!fairShare && shareIdentifier !== undefined) {
     return '`shareIdentifier` is only valid when the job queue has a fair-share scheduling policy, '
       + `got ${JSON.stringify(shareIdentifier)} for a job queue without one: Batch rejects such a job at submit`;
   }
