@@ -53,16 +53,15 @@ export function validateSubmitJob(props: SubmitJobProps): ValidatedSubmitJob {
 
 function checkJobName(jobName: string): void {
   if (jobName === undefined) { throw new BatchValidationError('`jobName` is required, got nothing'); }
-  if (isJsonata(jobName)) { return; }
+  if (!literal(jobName)) { return; }
   checkLength('jobName', jobName, 1, limits.JOB_NAME_MAX_LENGTH);
-  if (!Token.isUnresolved(jobName) && !limits.JOB_NAME_PATTERN.test(jobName)) {
+  if (!limits.JOB_NAME_PATTERN.test(jobName)) {
     invalid('jobName', 'must start with a letter or number and contain only letters, numbers, hyphens and underscores', JSON.stringify(jobName));
   }
 }
 
 function checkShareIdentifier(shareIdentifier: string | undefined): void {
-  if (shareIdentifier === undefined || Token.isUnresolved(shareIdentifier) || isJsonata(shareIdentifier)) { return; }
-  if (!limits.SHARE_IDENTIFIER_PATTERN.test(shareIdentifier)) {
+  if (literal(shareIdentifier) && !limits.SHARE_IDENTIFIER_PATTERN.test(shareIdentifier)) {
     invalid('shareIdentifier', `must be 1 to ${limits.SHARE_IDENTIFIER_MAX_LENGTH} letters and digits, optionally followed by \`*\``,
       JSON.stringify(shareIdentifier));
   }
@@ -77,8 +76,7 @@ function checkEvaluateOnExit(props: SubmitJobProps): void {
   }
   conditions.forEach((condition: EvaluateOnExit, i) => {
     for (const key of ['onExitCode', 'onReason', 'onStatusReason'] as const) {
-      if (isJsonata(condition[key])) { continue; }
-      checkLength(`evaluateOnExit[${i}].${key}`, condition[key], 1, limits.EVALUATE_ON_EXIT_PATTERN_MAX_LENGTH);
+      if (literal(condition[key])) { checkLength(`evaluateOnExit[${i}].${key}`, condition[key], 1, limits.EVALUATE_ON_EXIT_PATTERN_MAX_LENGTH); }
     }
     for (const key of ['onReason', 'onStatusReason'] as const) {
       const reason = condition[key];
@@ -154,7 +152,7 @@ function checkTags(tags?: { [key: string]: string }): void {
     if (key.toLowerCase().startsWith(limits.TAG_RESERVED_PREFIX)) {
       invalid('tags', `must not have keys starting with ${limits.TAG_RESERVED_PREFIX}, which AWS reserves`, JSON.stringify(key));
     }
-    if (!isJsonata(tags[key])) { checkLength(`tags[${JSON.stringify(key)}]`, tags[key], 0, limits.TAG_VALUE_MAX_LENGTH); }
+    if (literal(tags[key])) { checkLength(`tags[${JSON.stringify(key)}]`, tags[key], 0, limits.TAG_VALUE_MAX_LENGTH); }
   }
 }
 
