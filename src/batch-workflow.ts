@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import type { BatchJob } from './batch-job';
 import { ContainerOverrides } from './container-overrides';
 import { JobOutput } from './job-output';
+import { RenderedOnceDefinitionBody } from './private/definition-body';
 import { BatchValidationError } from './private/errors';
 import { FAILURE_HANDLER_CATCH, FailureHandler } from './private/failure-handler';
 import { addWorkflowGuards } from './private/guards';
@@ -256,9 +257,10 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
 
     // Kept when the stack is deleted, as the environment's job and flow log groups are (aws-cdk-lib's default).
     this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    const definitionBody = new RenderedOnceDefinitionBody(definition);
     try {
       this.stateMachine = new sfn.StateMachine(this, 'Resource', {
-        definitionBody: sfn.DefinitionBody.fromChainable(definition),
+        definitionBody,
         stateMachineName: props.stateMachineName,
         stateMachineType: props.stateMachineType ?? sfn.StateMachineType.STANDARD,
         timeout: props.timeout ?? (props.stateMachineType === sfn.StateMachineType.EXPRESS
@@ -277,7 +279,7 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
 
     this.checkSyncNeedsStandard(props.stateMachineType);
     this.acknowledgeFindings();
-    addWorkflowGuards(this, this.stateMachine);
+    addWorkflowGuards(this, this.stateMachine, definitionBody);
   }
 
   /** Grants the right to start executions. */

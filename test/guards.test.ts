@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { JobDefinitionTarget, JobQueueTarget } from '../src/job-reference';
 import {
-  addWorkflowGuards, checkDefinitionSize, checkManagedPolicyQuota, checkRolePolicies, checkStackResources, policyCharacters,
+  addWorkflowGuards, checkDefinitionSize, definitionBytes, checkManagedPolicyQuota, checkRolePolicies, checkStackResources, policyCharacters,
   renderEstimate,
 } from '../src/private/guards';
 import { SubmitJob } from '../src/submit-job';
@@ -219,6 +219,19 @@ describe('size estimates', () => {
   test('Fn::Join is joined, pseudo parameters take their longest value, other deploy-time values 150 characters', () => {
     const arn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':batch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':job-queue/', { Ref: 'Queue' }]] };
     expect(JSON.parse(renderEstimate(arn))).toEqual(`arn:aws-us-gov:batch:ap-southeast-2:123456789012:job-queue/${'x'.repeat(150)}`);
+  });
+
+  test('definition bytes are UTF-8 bytes of the definition, estimated the same way', () => {
+    const { stack, stateMachine } = workflow((s) => new sfn.Pass(s, 'Start', {
+      parameters: { queue: new CfnResource(s, 'Queue', { type: 'AWS::Batch::JobQueue' }).ref, region: s.region, text: 'café' },
+    }));
+    const expected = `{"StartAt":"Start","States":{"Start":{"Type":"Pass","Parameters":{"queue":"${'x'.repeat(150)}",`
+      + '"region":"ap-southeast-2","text":"café"},"End":true}}}';
+    expect(definitionBytes(stateMachine)).toEqual(Buffer.byteLength(expected, 'utf8'));
+    expect(definitionBytes(stateMachine)).toEqual(expected.length + 1);
+    // A definition rendered already is measured as given.
+    expect(definitionBytes(stateMachine, stack.resolve((stateMachine.node.defaultChild as sfn.CfnStateMachine).definitionString)))
+      .toEqual(expected.length + 1);
   });
 
   test('policy characters exclude white space', () => {

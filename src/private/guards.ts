@@ -2,6 +2,7 @@ import { Annotations, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
+import type { RenderedOnceDefinitionBody } from './definition-body';
 import { fmt } from './errors';
 import {
   MANAGED_POLICY_MAX_CHARS, ROLE_INLINE_POLICY_MAX_CHARS, ROLE_MANAGED_POLICIES_DEFAULT, ROLE_MANAGED_POLICIES_MAX,
@@ -58,12 +59,34 @@ export function policyCharacters(resolvedDocument: unknown, deployTimeValue?: nu
   return renderEstimate(resolvedDocument, deployTimeValue).replace(/\s/g, '').length;
 }
 
-/** The size in bytes (UTF-8) of a state machine's definition, as Step Functions receives it. */
-export function definitionBytes(stateMachine: sfn.StateMachine): number | undefined {
+/**
+ * The size in bytes (UTF-8) of a state machine's definition, as Step Functions receives it.
+ *
+ * @param rendered the `DefinitionString` already resolved, if it is
+ */
+export function definitionBytes(stateMachine: sfn.StateMachine, rendered?: unknown): number | undefined {
   const cfn = stateMachine.node.defaultChild as sfn.CfnStateMachine | undefined;
   if (cfn?.definitionString === undefined) { return undefined; }
-  const resolved = Stack.of(stateMachine).resolve(cfn.definitionString);
-  return Buffer.byteLength(asString(substitute(resolved, arnEstimate(stateMachine)), arnEstimate(stateMachine)), 'utf8');
+  return estimatedBytes(rendered ?? Stack.of(stateMachine).resolve(cfn.definitionString), arnEstimate(stateMachine));
+}
+
+/**
+ * The UTF-8 bytes of `renderEstimate`'s string of a resolved string value, counted without building
+ * the string: a definition is a long `Fn::Join`.
+ */
+function estimatedBytes(value: unknown, estimate: number): number {
+  if (typeof value === 'string') { return Buffer.byteLength(value, 'utf8'); }
+  const entries = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [];
+  if (entries.length === 1) {
+    const [name, args] = entries[0];
+    if (name === 'Ref' && typeof args === 'string' && PSEUDO_PARAMETERS[args] !== undefined) { return PSEUDO_PARAMETERS[args].length; }
+    if (name === 'Fn::Join' && Array.isArray(args) && Array.isArray(args[1])) {
+      const parts: unknown[] = args[1];
+      const separators = Buffer.byteLength(String(args[0]), 'utf8') * Math.max(0, parts.length - 1);
+      return parts.reduce<number>((sum, part) => sum + estimatedBytes(part, estimate), separators);
+    }
+  }
+  return estimate;
 }
 
 /** The CloudFormation resources a stack's template will declare (nested stacks count apart). */
@@ -188,8 +211,11 @@ const guardedStacks = new WeakSet<Stack>();
  * Checks at synth, once the tree is complete, the limits a workflow reaches as it grows: the
  * state machine definition size and the state machine role's policies, and (once per stack) the
  * stack's resource count.
+ *
+ * @param body the state machine's definition body, when it renders its definition once for the
+ * guard and the template alike
  */
-export function addWorkflowGuards(scope: Construct, stateMachine: sfn.StateMachine): void {
+export function addWorkflowGuards(scope: Construct, stateMachine: sfn.StateMachine, body?: RenderedOnceDefinitionBody): void {
   scope.node.addValidation({
     validate: () => {
       const policies = rolePolicySizes(stateMachine);
@@ -197,7 +223,7 @@ export function addWorkflowGuards(scope: Construct, stateMachine: sfn.StateMachi
         Annotations.of(stateMachine.role).addWarningV2('cdk-batch-stepfunctions:managedPoliciesOverDefaultQuota', warning);
       }
       return [
-        ...checkDefinitionSize(stateMachine.node.path, definitionBytes(stateMachine)),
+        ...checkDefinitionSize(stateMachine.node.path, definitionBytes(stateMachine, body?.render())),
         ...checkRolePolicies(stateMachine.role.node.path, policies),
       ];
     },

@@ -1,0 +1,81 @@
+import { App, Lazy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { BatchEnvironment, BatchJob, BatchWorkflow, SubmitJob } from '../src';
+import { RenderedOnceDefinitionBody } from '../src/private/definition-body';
+import { addWorkflowGuards } from '../src/private/guards';
+
+/**
+ * A workflow whose definition holds a value that counts its renderings and can change between
+ * syntheses, beside a job of a BatchEnvironment (job queue and job definition ARNs from the stack).
+ */
+function setUp(guarded: 'BatchWorkflow' | 'aws-cdk-lib') {
+  const app = new App();
+  const stack = new Stack(app, 'Stack');
+  const environment = new BatchEnvironment(stack, 'Env');
+  const job = new BatchJob(stack, 'Job', { environment, image: ecs.ContainerImage.fromRegistry('busybox') });
+  const counter = { renderings: 0, value: 'first' };
+  const mark = new sfn.Pass(stack, 'Mark', {
+    parameters: { value: Lazy.uncachedString({ produce: () => { counter.renderings++; return counter.value; } }) },
+  });
+  const definition = mark.next(new SubmitJob(stack, 'Submit', { jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: 'job' }));
+  if (guarded === 'BatchWorkflow') {
+    new BatchWorkflow(stack, 'Workflow', { definition });
+  } else {
+    const stateMachine = new sfn.StateMachine(stack, 'Workflow', { definitionBody: sfn.DefinitionBody.fromChainable(definition) });
+    addWorkflowGuards(stack, stateMachine);
+  }
+  return { app, stack, counter };
+}
+
+const definitionOf = (stack: Stack) =>
+  Object.values(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'))[0].Properties.DefinitionString;
+
+test('the definition is rendered by the reference search and the guard only: the tree metadata and the template reuse the guard\'s', () => {
+  const ours = setUp('BatchWorkflow');
+  ours.app.synth();
+  const plain = setUp('aws-cdk-lib');
+  plain.app.synth();
+  expect(ours.counter.renderings).toBe(2);
+  // aws-cdk-lib's own body renders it for the reference search, the guard, the tree metadata and the template.
+  expect(plain.counter.renderings).toBe(4);
+});
+
+test('the template gets the definition aws-cdk-lib renders, deploy-time values included', () => {
+  const guarded = setUp('BatchWorkflow');
+  const rendered = definitionOf(guarded.stack);
+  expect(JSON.stringify(rendered)).toMatch(/\{"Fn::GetAtt":\["EnvJobQueue[0-9A-F]{8}","JobQueueArn"\]\}/);
+  expect(JSON.stringify(rendered)).toMatch(/\{"Ref":"Job[0-9A-F]{8}"\}/);
+  // Without validation the guard does not run, and aws-cdk-lib renders the definition itself.
+  const unguarded = setUp('BatchWorkflow');
+  const template = unguarded.app.synth({ skipValidation: true }).getStackByName(unguarded.stack.stackName).template;
+  const own = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine').Properties.DefinitionString;
+  expect(unguarded.counter.renderings).toBe(3);
+  expect(rendered).toEqual(own);
+});
+
+test('a later synthesis renders again: a value changed in between reaches the template', () => {
+  const { app, stack, counter } = setUp('BatchWorkflow');
+  app.synth();
+  counter.value = 'second';
+  const assembly = app.synth({ force: true });
+  const template = assembly.getStackByName(stack.stackName).template;
+  const definition = JSON.stringify(Object.values<any>(template.Resources)
+    .find((r) => r.Type === 'AWS::StepFunctions::StateMachine').Properties.DefinitionString);
+  expect(definition).toContain('\\"value\\":\\"second\\"');
+  expect(definition).not.toContain('first');
+});
+
+test('a synthesis that skips validation renders the definition itself', () => {
+  const { app, stack, counter } = setUp('BatchWorkflow');
+  app.synth();
+  counter.value = 'second';
+  const assembly = app.synth({ force: true, skipValidation: true });
+  const template = assembly.getStackByName(stack.stackName).template;
+  expect(JSON.stringify(template)).toContain('\\"value\\":\\"second\\"');
+});
+
+test('before it is bound, the body has nothing to render', () => {
+  expect(new RenderedOnceDefinitionBody(new sfn.Pass(new Stack(), 'Start')).render()).toBeUndefined();
+});
