@@ -1,4 +1,4 @@
-import { App, Lazy, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, Lazy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -27,6 +27,16 @@ function setUp(guarded: 'BatchWorkflow' | 'aws-cdk-lib') {
     addWorkflowGuards(stack, stateMachine);
   }
   return { app, stack, counter };
+}
+
+/** A BatchWorkflow of one SubmitJob task, with its environment and job, in `stack`. */
+function jobWorkflow(stack: Stack) {
+  const environment = new BatchEnvironment(stack, 'Env');
+  const job = new BatchJob(stack, 'Job', { environment, image: ecs.ContainerImage.fromRegistry('busybox') });
+  const workflow = new BatchWorkflow(stack, 'Workflow', {
+    definition: new SubmitJob(stack, 'Submit', { jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: 'job' }),
+  });
+  return { stack, workflow };
 }
 
 const definitionOf = (stack: Stack) =>
@@ -77,5 +87,44 @@ test('a synthesis that skips validation renders the definition itself', () => {
 });
 
 test('before it is bound, the body has nothing to render', () => {
-  expect(new RenderedOnceDefinitionBody(new sfn.Pass(new Stack(), 'Start')).render()).toBeUndefined();
+  const stack = new Stack();
+  const stateMachine = new sfn.StateMachine(stack, 'Other', { definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Other start')) });
+  expect(new RenderedOnceDefinitionBody(new sfn.Pass(stack, 'Start')).renderFor(stateMachine)).toBeUndefined();
+});
+
+test('a DefinitionString given another value is what the guard measures, and what the template gets', () => {
+  const stack = new Stack(new App(), 'Stack');
+  const workflow = new BatchWorkflow(stack, 'Workflow', {
+    definition: new sfn.Pass(stack, 'Big', { result: sfn.Result.fromString('x'.repeat(1_100_000)) }),
+  });
+  const small = '{"StartAt":"S","States":{"S":{"Type":"Pass","End":true}}}';
+  (workflow.stateMachine.node.defaultChild as sfn.CfnStateMachine).definitionString = small;
+  expect(definitionOf(stack)).toEqual(small);
+
+  const other = new Stack(new App(), 'Stack');
+  const replaced = new BatchWorkflow(other, 'Workflow', { definition: new sfn.Pass(other, 'Small') });
+  (replaced.stateMachine.node.defaultChild as sfn.CfnStateMachine).definitionString = JSON.stringify({
+    StartAt: 'Big', States: { Big: { Type: 'Pass', Result: 'x'.repeat(1_100_000), End: true } },
+  });
+  expect(() => Template.fromStack(other)).toThrow(/The definition of state machine Stack\/Workflow\/Resource is 1,100,073 bytes, over the Step Functions limit/);
+});
+
+test('another stack that reads the DefinitionString gets it through an import, not the rendering of the state machine\'s stack', () => {
+  const app = new App();
+  const { stack, workflow } = jobWorkflow(new Stack(app, 'Stack'));
+  const reader = new Stack(app, 'Reader');
+  new CfnOutput(reader, 'Definition', { value: (workflow.stateMachine.node.defaultChild as sfn.CfnStateMachine).definitionString! });
+  const assembly = app.synth();
+  const read = JSON.stringify(assembly.getStackByName('Reader').template.Outputs.Definition.Value);
+  expect(read).toMatch(/"Fn::ImportValue":"Stack:ExportsOutputFnGetAttEnvJobQueue/);
+  expect(read).not.toMatch(/"Fn::GetAtt":\["EnvJobQueue/);
+  expect(JSON.stringify(assembly.getStackByName(stack.stackName).template)).toMatch(/"Fn::GetAtt":\["EnvJobQueue[0-9A-F]{8}","JobQueueArn"\]/);
+});
+
+test('resolved by itself after a synthesis, the DefinitionString is rendered afresh', () => {
+  const { app, stack, counter } = setUp('BatchWorkflow');
+  app.synth();
+  counter.value = 'second';
+  const cfn = stack.node.findAll().find((c) => c instanceof sfn.CfnStateMachine) as sfn.CfnStateMachine;
+  expect(JSON.stringify(stack.resolve(cfn.definitionString))).toContain('\\"value\\":\\"second\\"');
 });

@@ -223,7 +223,7 @@ export function addWorkflowGuards(scope: Construct, stateMachine: sfn.StateMachi
         Annotations.of(stateMachine.role).addWarningV2('cdk-batch-stepfunctions:managedPoliciesOverDefaultQuota', warning);
       }
       return [
-        ...checkDefinitionSize(stateMachine.node.path, definitionBytes(stateMachine, body?.render())),
+        ...checkDefinitionSize(stateMachine.node.path, definitionBytes(stateMachine, body?.renderFor(stateMachine))),
         ...checkRolePolicies(stateMachine.role.node.path, policies),
       ];
     },
