@@ -67,26 +67,9 @@ export function policyCharacters(resolvedDocument: unknown, deployTimeValue?: nu
 export function definitionBytes(stateMachine: sfn.StateMachine, rendered?: unknown): number | undefined {
   const cfn = stateMachine.node.defaultChild as sfn.CfnStateMachine | undefined;
   if (cfn?.definitionString === undefined) { return undefined; }
-  return estimatedBytes(rendered ?? Stack.of(stateMachine).resolve(cfn.definitionString), arnEstimate(stateMachine));
-}
-
-/**
- * The UTF-8 bytes of `renderEstimate`'s string of a resolved string value, counted without building
- * the string: a definition is a long `Fn::Join`.
- */
-function estimatedBytes(value: unknown, estimate: number): number {
-  if (typeof value === 'string') { return Buffer.byteLength(value, 'utf8'); }
-  const entries = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [];
-  if (entries.length === 1) {
-    const [name, args] = entries[0];
-    if (name === 'Ref' && typeof args === 'string' && PSEUDO_PARAMETERS[args] !== undefined) { return PSEUDO_PARAMETERS[args].length; }
-    if (name === 'Fn::Join' && Array.isArray(args) && Array.isArray(args[1])) {
-      const parts: unknown[] = args[1];
-      const separators = Buffer.byteLength(String(args[0]), 'utf8') * Math.max(0, parts.length - 1);
-      return parts.reduce<number>((sum, part) => sum + estimatedBytes(part, estimate), separators);
-    }
-  }
-  return estimate;
+  const estimate = arnEstimate(stateMachine);
+  const resolved = rendered ?? Stack.of(stateMachine).resolve(cfn.definitionString);
+  return Buffer.byteLength(asString(substitute(resolved, estimate), estimate), 'utf8');
 }
 
 /** The CloudFormation resources a stack's template will declare (nested stacks count apart). */
