@@ -20,27 +20,20 @@ function setUp(guarded: 'BatchWorkflow' | 'aws-cdk-lib') {
     parameters: { value: Lazy.uncachedString({ produce: () => { counter.renderings++; return counter.value; } }) },
   });
   const definition = mark.next(new SubmitJob(stack, 'Submit', { jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: 'job' }));
+  let stateMachine: sfn.StateMachine;
   if (guarded === 'BatchWorkflow') {
-    new BatchWorkflow(stack, 'Workflow', { definition });
+    stateMachine = new BatchWorkflow(stack, 'Workflow', { definition }).stateMachine;
   } else {
-    const stateMachine = new sfn.StateMachine(stack, 'Workflow', { definitionBody: sfn.DefinitionBody.fromChainable(definition) });
+    stateMachine = new sfn.StateMachine(stack, 'Workflow', { definitionBody: sfn.DefinitionBody.fromChainable(definition) });
     addWorkflowGuards(stack, stateMachine);
   }
-  return { app, stack, counter };
+  return { app, stack, stateMachine, counter };
 }
 
-/** A BatchWorkflow of one SubmitJob task, with its environment and job, in `stack`. */
-function jobWorkflow(stack: Stack) {
-  const environment = new BatchEnvironment(stack, 'Env');
-  const job = new BatchJob(stack, 'Job', { environment, image: ecs.ContainerImage.fromRegistry('busybox') });
-  const workflow = new BatchWorkflow(stack, 'Workflow', {
-    definition: new SubmitJob(stack, 'Submit', { jobQueue: environment.jobQueue, jobDefinition: job.jobDefinition, jobName: 'job' }),
-  });
-  return { stack, workflow };
-}
-
-const definitionOf = (stack: Stack) =>
-  Object.values(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine'))[0].Properties.DefinitionString;
+/** The DefinitionString of the one state machine of a synthesized template. */
+const definitionIn = (template: any) =>
+  Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine').Properties.DefinitionString;
+const definitionOf = (stack: Stack) => definitionIn(Template.fromStack(stack).toJSON());
 
 test('the definition is rendered by the reference search and the guard only: the tree metadata and the template reuse the guard\'s', () => {
   const ours = setUp('BatchWorkflow');
@@ -60,9 +53,8 @@ test('the template gets the definition aws-cdk-lib renders, deploy-time values i
   // Without validation the guard does not run, and aws-cdk-lib renders the definition itself.
   const unguarded = setUp('BatchWorkflow');
   const template = unguarded.app.synth({ skipValidation: true }).getStackByName(unguarded.stack.stackName).template;
-  const own = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine').Properties.DefinitionString;
   expect(unguarded.counter.renderings).toBe(3);
-  expect(rendered).toEqual(own);
+  expect(rendered).toEqual(definitionIn(template));
 });
 
 test('a later synthesis renders again: a value changed in between reaches the template', () => {
@@ -71,8 +63,7 @@ test('a later synthesis renders again: a value changed in between reaches the te
   counter.value = 'second';
   const assembly = app.synth({ force: true });
   const template = assembly.getStackByName(stack.stackName).template;
-  const definition = JSON.stringify(Object.values<any>(template.Resources)
-    .find((r) => r.Type === 'AWS::StepFunctions::StateMachine').Properties.DefinitionString);
+  const definition = JSON.stringify(definitionIn(template));
   expect(definition).toContain('\\"value\\":\\"second\\"');
   expect(definition).not.toContain('first');
 });
@@ -110,10 +101,9 @@ test('a DefinitionString given another value is what the guard measures, and wha
 });
 
 test('another stack that reads the DefinitionString gets it through an import, not the rendering of the state machine\'s stack', () => {
-  const app = new App();
-  const { stack, workflow } = jobWorkflow(new Stack(app, 'Stack'));
+  const { app, stack, stateMachine } = setUp('BatchWorkflow');
   const reader = new Stack(app, 'Reader');
-  new CfnOutput(reader, 'Definition', { value: (workflow.stateMachine.node.defaultChild as sfn.CfnStateMachine).definitionString! });
+  new CfnOutput(reader, 'Definition', { value: (stateMachine.node.defaultChild as sfn.CfnStateMachine).definitionString! });
   const assembly = app.synth();
   const read = JSON.stringify(assembly.getStackByName('Reader').template.Outputs.Definition.Value);
   expect(read).toMatch(/"Fn::ImportValue":"Stack:ExportsOutputFnGetAttEnvJobQueue/);

@@ -26,11 +26,6 @@ export class RenderedOnceDefinitionBody extends sfn.ChainDefinitionBody {
   private stack?: Stack;
   private rendered?: unknown;
 
-  /** @param chainable the states of the state machine */
-  constructor(chainable: sfn.IChainable) {
-    super(chainable);
-  }
-
   public bind(scope: Construct, sfnPrincipal: iam.IPrincipal, sfnProps: sfn.StateMachineProps, graph?: sfn.StateGraph): sfn.DefinitionConfig {
     const config = super.bind(scope, sfnPrincipal, sfnProps, graph);
     this.definitionString = config.definitionString;
