@@ -56,7 +56,8 @@ export interface BatchEnvironmentProps {
   readonly platform?: Platform;
 
   /**
-   * The security groups of the compute environments.
+   * The security groups of the compute environments: groups of `vpc`, which is then required
+   * (a security group attaches only in subnets of its own VPC).
    *
    * @default - one security group with no ingress and all egress
    */

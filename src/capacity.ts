@@ -151,6 +151,7 @@ export class Capacity {
     }
     checkAllocationStrategy(spec);
     checkInstancesForImage(spec);
+    checkOneArchitecture(spec);
     this.spec = spec;
     this.platform = spec.platform;
     this.spot = spec.spot;
@@ -237,6 +238,17 @@ function namedInstances(spec: CapacitySpec): Array<readonly [string, ec2.Instanc
  */
 function architectureOf(type: ec2.InstanceType): ec2.InstanceArchitecture | undefined {
   return /^[a-z]+\d{1,2}[a-z-]*\.[a-z0-9-]+$/.test(type.toString()) ? type.architecture : undefined;
+}
+
+/** The instances of one compute environment share one CPU architecture: Batch cannot mix x86_64 and arm64 in one. */
+function checkOneArchitecture(spec: CapacitySpec): void {
+  const named = namedInstances(spec).map(([name, type]) => [name, architectureOf(type)] as const)
+    .filter((n): n is readonly [string, ec2.InstanceArchitecture] => n[1] !== undefined);
+  if (new Set(named.map(([, architecture]) => architecture)).size > 1) {
+    invalid('instanceTypes', 'and `instanceClasses` must be of one CPU architecture, since a Batch compute environment cannot mix '
+      + 'x86_64 and arm64 instances',
+    named.map(([name, architecture]) => `${name} (${architecture})`).join(', '));
+  }
 }
 
 /**

@@ -321,8 +321,22 @@ describe('validation', () => {
       /^`computeEnvironments` must have at most 3 entries, got 4 entries$/],
     ['empty computeEnvironments', () => ({ platform: Platform.FARGATE, computeEnvironments: [] }),
       /^`computeEnvironments` must have at least 1 entry, got 0 entries$/],
-    ['empty securityGroups', () => ({ securityGroups: [] }),
+    ['empty securityGroups', (s: Stack) => ({ vpc: new ec2.Vpc(s, 'V'), securityGroups: [] }),
       /^`securityGroups` must have at least 1 entry, since Batch compute environments need a security group, got 0 entries$/],
+    ['securityGroups without vpc', (s: Stack) => ({ securityGroups: [new ec2.SecurityGroup(s, 'G', { vpc: new ec2.Vpc(s, 'V') })] }),
+      /^`securityGroups` must be given with `vpc`, the VPC they belong to: without it the environment creates a VPC of its own, and a security group of another VPC cannot be attached in its subnets, got security groups and no `vpc`$/],
+    ['computeEnvironments of Fargate and EC2', (s: Stack) => {
+      const vpc = new ec2.Vpc(s, 'V');
+      return {
+        platform: Platform.FARGATE,
+        computeEnvironments: [
+          new batch.FargateComputeEnvironment(s, 'F', { vpc }), ce(s), new batch.ManagedEc2EcsComputeEnvironment(s, 'E', { vpc }),
+        ],
+      };
+    }, /^`computeEnvironments` must be all Fargate or all EC2, since a Batch job queue cannot mix them, got FARGATE, EC2$/],
+    ['a platform other than that of computeEnvironments', (s: Stack) => ({
+      platform: Platform.FARGATE, computeEnvironments: [new batch.ManagedEc2EcsComputeEnvironment(s, 'E', { vpc: new ec2.Vpc(s, 'V') })],
+    }), /^`platform` must be the platform of `computeEnvironments` \(EC2\), got FARGATE$/],
     ['capacity of two CPU architectures', () => ({
       capacity: [Capacity.ec2Spot({ instanceTypes: [new ec2.InstanceType('m6g.large')] }), Capacity.ec2OnDemand()],
     }), /^`capacity` must launch instances of one CPU architecture, since the compute environments of a Batch job queue share one, got arm64 \(Ec2Spot\), x86_64 \(Ec2OnDemand\)$/],
@@ -350,6 +364,9 @@ describe('validation', () => {
       gpu: true, instanceTypes: [new ec2.InstanceType('p3.2xlarge'), new ec2.InstanceType('g5.xlarge')], instanceClasses: [ec2.InstanceClass.G5G],
     }), /^`instanceTypes` and `instanceClasses` with `gpu` must be x86_64 instances the ECS-optimized Amazon Linux 2023 NVIDIA AMI supports \(not Graviton, P3 or G3\), got p3.2xlarge, g5g$/],
     ['empty instance lists', () => Capacity.ec2Spot({ instanceTypes: [] }), /^`instanceTypes` or `instanceClasses` must name at least one instance type or class when given, got none$/],
+    ['instances of two CPU architectures', () => Capacity.ec2Spot({
+      instanceTypes: [new ec2.InstanceType('m5.large')], instanceClasses: [ec2.InstanceClass.M7G, ec2.InstanceClass.C6I],
+    }), /^`instanceTypes` and `instanceClasses` must be of one CPU architecture, since a Batch compute environment cannot mix x86_64 and arm64 instances, got m5.large \(x86_64\), m7g \(arm64\), c6i \(x86_64\)$/],
   ])('Capacity %s', (_name, make, message) => {
     expect(make).toThrow(message);
   });

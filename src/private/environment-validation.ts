@@ -2,6 +2,7 @@ import type { BatchEnvironmentProps } from '../batch-environment';
 import { Capacity, Platform } from '../capacity';
 import { checkSeconds, conflict, rejectWith } from './checks';
 import { checkCount, checkRange, invalid } from './errors';
+import { computeEnvironmentPlatform } from './job-placement';
 import {
   COMPUTE_ENVIRONMENTS_PER_QUEUE_MAX, JOB_QUEUE_PRIORITY_MAX, JOB_QUEUE_PRIORITY_MIN,
   JOB_STATE_TIME_LIMIT_MAX_SECONDS, JOB_STATE_TIME_LIMIT_MIN_SECONDS, NAT_GATEWAYS_MAX, NAT_GATEWAYS_MIN,
@@ -36,6 +37,7 @@ export function validateEnvironmentProps(props: BatchEnvironmentProps): Capacity
     if (props.computeEnvironments.length === 0) {
       invalid('computeEnvironments', 'must have at least 1 entry', '0 entries');
     }
+    checkComputeEnvironmentPlatforms(props);
   }
   if (props.vpc && props.natGateways !== undefined) {
     conflict('vpc', 'natGateways', 'NAT gateways are only created with the VPC; configure them on your own VPC');
@@ -48,6 +50,10 @@ export function validateEnvironmentProps(props: BatchEnvironmentProps): Capacity
   }
   if (props.cancelStuckJobs === false && props.cancelStuckJobsAfter !== undefined) {
     conflict('cancelStuckJobsAfter', 'cancelStuckJobs', 'stuck jobs are not cancelled when `cancelStuckJobs` is false');
+  }
+  if (props.securityGroups !== undefined && props.vpc === undefined) {
+    invalid('securityGroups', 'must be given with `vpc`, the VPC they belong to: without it the environment creates a VPC of its own, '
+      + 'and a security group of another VPC cannot be attached in its subnets', 'security groups and no `vpc`');
   }
   if (props.securityGroups !== undefined && props.securityGroups.length === 0) {
     invalid('securityGroups', 'must have at least 1 entry, since Batch compute environments need a security group', '0 entries');
@@ -67,6 +73,20 @@ export function validateEnvironmentProps(props: BatchEnvironmentProps): Capacity
     invalid('assignPublicIp', 'is only valid on Fargate; on EC2 the subnet decides whether instances get a public IP', 'an EC2 environment');
   }
   return capacity;
+}
+
+/**
+ * The compute environments of this app among `computeEnvironments` run one platform, the one
+ * `platform` says (imported ones are not known here).
+ */
+function checkComputeEnvironmentPlatforms(props: BatchEnvironmentProps): void {
+  const known = (props.computeEnvironments ?? []).map((ce) => computeEnvironmentPlatform(ce)).filter((p): p is Platform => p !== undefined);
+  if (new Set(known).size > 1) {
+    invalid('computeEnvironments', 'must be all Fargate or all EC2, since a Batch job queue cannot mix them', known.join(', '));
+  }
+  if (known.length > 0 && props.platform !== undefined && props.platform !== known[0]) {
+    invalid('platform', `must be the platform of \`computeEnvironments\` (${known[0]})`, props.platform);
+  }
 }
 
 function checkCapacity(capacity: Capacity[], given: boolean): void {

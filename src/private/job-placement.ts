@@ -191,15 +191,18 @@ function checkOverrides(jobDefinition: batch.EcsJobDefinition, overrides: Contai
 function queuePlatforms(jobQueue: batch.JobQueue): Set<Platform> | undefined {
   const platforms = new Set<Platform>();
   for (const { computeEnvironment } of jobQueue.computeEnvironments) {
-    if (computeEnvironment instanceof batch.FargateComputeEnvironment) {
-      platforms.add(Platform.FARGATE);
-    } else if (computeEnvironment instanceof batch.ManagedEc2EcsComputeEnvironment) {
-      platforms.add(Platform.EC2);
-    } else {
-      return undefined; // imported, unmanaged or EKS: not known here
-    }
+    const platform = computeEnvironmentPlatform(computeEnvironment);
+    if (platform === undefined) { return undefined; }
+    platforms.add(platform);
   }
   return platforms.size > 0 ? platforms : undefined;
+}
+
+/** The platform a compute environment of this app runs; undefined for one imported, unmanaged or EKS: not known here. */
+export function computeEnvironmentPlatform(computeEnvironment: object): Platform | undefined {
+  if (computeEnvironment instanceof batch.FargateComputeEnvironment) { return Platform.FARGATE; }
+  if (computeEnvironment instanceof batch.ManagedEc2EcsComputeEnvironment) { return Platform.EC2; }
+  return undefined;
 }
 
 function definitionPlatform(jobDefinition: batch.IJobDefinition): Platform | undefined {
