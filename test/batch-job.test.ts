@@ -213,6 +213,16 @@ describe('validation', () => {
     ['schedulingPriority negative', { schedulingPriority: -1 }, /^`schedulingPriority` must be an integer between 0 and 9,999, got -1$/],
     ['too many retry strategies', { retryStrategies: Array(6).fill(batch.RetryStrategy.of(batch.Action.EXIT, batch.Reason.NON_ZERO_EXIT_CODE)) },
       /^`retryStrategies` must have at most 5 entries, got 6 entries$/],
+    ['a retry status reason Batch does not accept', {
+      retryStrategies: [
+        batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.SPOT_INSTANCE_RECLAIMED),
+        batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.custom({ onStatusReason: 'CannotPullContainerError (timeout)*' })),
+      ],
+    }, /^`retryStrategies\[1\]\.onStatusReason` must be letters, digits, periods, colons and white space, optionally ending with `\*`, got "CannotPullContainerError \(timeout\)\*"$/],
+    ['a retry exit code that is not digits', { retryStrategies: [batch.RetryStrategy.of(batch.Action.EXIT, batch.Reason.custom({ onExitCode: 'one' }))] },
+      /^`retryStrategies\[0\]\.onExitCode` must be digits, optionally ending with `\*`, got "one"$/],
+    ['a retry reason over 512 characters', { retryStrategies: [batch.RetryStrategy.of(batch.Action.EXIT, batch.Reason.custom({ onReason: 'x'.repeat(513) }))] },
+      /^`retryStrategies\[0\]\.onReason` must be 1 to 512 characters long, got "x+" \(513\)$/],
     ['timeout too short', { timeout: Duration.seconds(30) }, /^`timeout` must be at least 60 seconds, got 30 seconds$/],
     ['timeout not whole seconds', { timeout: Duration.millis(90_500) }, /^`timeout` must be a whole number of seconds, got 90,500 milliseconds$/],
     ['memory not whole MiB', { memory: Size.kibibytes(1_500) }, /^`memory` must be a whole number of MiB, got 1,536,000 bytes$/],

@@ -1,6 +1,6 @@
 import { Duration, Size, SizeRoundingBehavior, TimeConversionOptions, Token } from 'aws-cdk-lib';
-import { BatchValidationError, fmt, invalid } from './errors';
-import { RESERVED_ENV_PREFIX } from './limits';
+import { BatchValidationError, checkLength, fmt, invalid } from './errors';
+import { EVALUATE_ON_EXIT_PATTERN_MAX_LENGTH, EVALUATE_ON_EXIT_REASON_PATTERN, RESERVED_ENV_PREFIX } from './limits';
 
 /**
  * Fails because two properties were given that cannot go together, naming both:
@@ -41,7 +41,8 @@ export function wholeMebibytes(property: string, size: Size): number {
  * time): aws-cdk-lib converts such a size only from the unit it is in, so it must be in MiB.
  */
 export function mebibytes(property: string, size: Size): number {
-  return inUnit(property, 'Size.mebibytes(...)', () => size.toMebibytes());
+  // Size.toString() is `Size.UNIT(AMOUNT)`; the amount of a token is no number to show.
+  return inUnit(property, 'Size.mebibytes(...)', size.toString().replace(/\(.*\)$/, '(...)'), () => size.toMebibytes());
 }
 
 /**
@@ -51,7 +52,7 @@ export function mebibytes(property: string, size: Size): number {
 export function checkSeconds(property: string, value: Duration | undefined, min: number, max?: number): void {
   if (value === undefined) { return; }
   if (value.isUnresolved()) {
-    inUnit(property, 'Duration.seconds(...)', () => value.toSeconds());
+    inUnit(property, 'Duration.seconds(...)', `Duration.${value.unitLabel()}(...)`, () => value.toSeconds());
     return;
   }
   const seconds = value.toSeconds(WHOLE);
@@ -70,11 +71,11 @@ export function checkSeconds(property: string, value: Duration | undefined, min:
  * Converts an amount that is a token, failing with the property's name when it is in another unit
  * than the one it is rendered in (aws-cdk-lib's own error names neither the property nor the unit).
  */
-function inUnit(property: string, unit: string, convert: () => number): number {
+function inUnit(property: string, unit: string, received: string, convert: () => number): number {
   try {
     return convert();
   } catch {
-    return invalid(property, `must be written ${unit} when its amount comes from the state input or is a token`, 'another unit');
+    return invalid(property, `must be written ${unit} when its amount comes from the state input or is a token`, received);
   }
 }
 
@@ -96,5 +97,36 @@ export function checkEnvironmentNames(property: string, environment: { [name: st
   const reserved = Object.keys(environment ?? {}).filter((name) => !Token.isUnresolved(name) && name.startsWith(RESERVED_ENV_PREFIX));
   if (reserved.length > 0) {
     invalid(property, `must not have names starting with ${RESERVED_ENV_PREFIX}, which Batch reserves`, reserved.map((n) => JSON.stringify(n)).join(', '));
+  }
+}
+
+/** The patterns of one retry condition: SubmitJob's `EvaluateOnExit`, or the `Reason` of aws-cdk-lib's `RetryStrategy`. */
+export interface RetryCondition {
+  readonly onExitCode?: string;
+  readonly onReason?: string;
+  readonly onStatusReason?: string;
+}
+
+/**
+ * Checks the patterns of a retry condition as Batch does: at most 512 characters; reasons of
+ * letters, digits, periods, colons and white space, exit codes of digits, either ending with `*`
+ * or not. Only the values `literal` accepts are checked (not tokens, not values from the state input).
+ *
+ * @param property how the condition is named in messages: `evaluateOnExit[0]`
+ */
+export function checkRetryCondition(property: string, condition: RetryCondition,
+  literal: (value: string | undefined) => value is string = (v): v is string => v !== undefined && !Token.isUnresolved(v)): void {
+  for (const key of ['onExitCode', 'onReason', 'onStatusReason'] as const) {
+    if (literal(condition[key])) { checkLength(`${property}.${key}`, condition[key], 1, EVALUATE_ON_EXIT_PATTERN_MAX_LENGTH); }
+  }
+  for (const key of ['onReason', 'onStatusReason'] as const) {
+    const reason = condition[key];
+    if (literal(reason) && !EVALUATE_ON_EXIT_REASON_PATTERN.test(reason)) {
+      invalid(`${property}.${key}`, 'must be letters, digits, periods, colons and white space, optionally ending with `*`', JSON.stringify(reason));
+    }
+  }
+  const exitCode = condition.onExitCode;
+  if (literal(exitCode) && !/^[0-9]*\*?$/.test(exitCode)) {
+    invalid(`${property}.onExitCode`, 'must be digits, optionally ending with `*`', JSON.stringify(exitCode));
   }
 }

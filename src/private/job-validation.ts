@@ -1,7 +1,7 @@
 import { Size, Token } from 'aws-cdk-lib';
 import type { BatchJobProps } from '../batch-job';
 import { Platform } from '../capacity';
-import { checkEnvironmentNames, checkMin, checkSeconds, wholeMebibytes } from './checks';
+import { checkEnvironmentNames, checkMin, checkRetryCondition, checkSeconds, RetryCondition, wholeMebibytes } from './checks';
 import { checkCount, checkLength, checkRange, fmt, invalid } from './errors';
 import {
   ATTEMPT_TIMEOUT_MIN_SECONDS, ATTEMPTS_MAX, ATTEMPTS_MIN, CONTAINER_MEMORY_MIN_MIB, EVALUATE_ON_EXIT_MAX, FARGATE_MEMORY_MIB,
@@ -25,6 +25,8 @@ export function validateJobProps(props: BatchJobProps, platform: Platform): void
   checkEnvironmentNames('environmentVariables', props.environmentVariables);
   checkRange('attempts', props.attempts, ATTEMPTS_MIN, ATTEMPTS_MAX);
   checkCount('retryStrategies', props.retryStrategies, EVALUATE_ON_EXIT_MAX);
+  // aws-cdk-lib's Reason is the CustomReason it was made of (onExitCode, onReason, onStatusReason), undeclared.
+  props.retryStrategies?.forEach((strategy, i) => checkRetryCondition(`retryStrategies[${i}]`, strategy.on as RetryCondition));
   checkSeconds('timeout', props.timeout, ATTEMPT_TIMEOUT_MIN_SECONDS);
   checkRange('schedulingPriority', props.schedulingPriority, SCHEDULING_PRIORITY_MIN, SCHEDULING_PRIORITY_MAX);
   const prefix = props.logStreamPrefix;

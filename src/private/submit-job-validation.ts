@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { checkEnvironmentNames, checkMin, checkSeconds, exactlyOne, mebibytes, wholeMebibytes } from './checks';
+import { checkEnvironmentNames, checkMin, checkRetryCondition, checkSeconds, exactlyOne, mebibytes, wholeMebibytes } from './checks';
 import { BatchValidationError, checkCount, checkLength, checkRange, fmt, invalid } from './errors';
 import * as limits from './limits';
 import { containsJsonPath, isJsonata } from './state-input';
@@ -74,22 +74,7 @@ function checkEvaluateOnExit(props: SubmitJobProps): void {
   if (props.attempts === undefined) {
     throw new BatchValidationError('`evaluateOnExit` needs `attempts`: Batch reads both from one retry strategy, got `evaluateOnExit` alone');
   }
-  conditions.forEach((condition: EvaluateOnExit, i) => {
-    for (const key of ['onExitCode', 'onReason', 'onStatusReason'] as const) {
-      if (literal(condition[key])) { checkLength(`evaluateOnExit[${i}].${key}`, condition[key], 1, limits.EVALUATE_ON_EXIT_PATTERN_MAX_LENGTH); }
-    }
-    for (const key of ['onReason', 'onStatusReason'] as const) {
-      const reason = condition[key];
-      if (literal(reason) && !limits.EVALUATE_ON_EXIT_REASON_PATTERN.test(reason)) {
-        invalid(`evaluateOnExit[${i}].${key}`, 'must be letters, digits, periods, colons and white space, optionally ending with `*`',
-          JSON.stringify(reason));
-      }
-    }
-    const exitCode = condition.onExitCode;
-    if (literal(exitCode) && !/^[0-9]*\*?$/.test(exitCode)) {
-      invalid(`evaluateOnExit[${i}].onExitCode`, 'must be digits, optionally ending with `*`', JSON.stringify(exitCode));
-    }
-  });
+  conditions.forEach((condition: EvaluateOnExit, i) => checkRetryCondition(`evaluateOnExit[${i}]`, condition, literal));
 }
 
 function checkContainerOverrides(overrides?: ContainerOverrides): void {
