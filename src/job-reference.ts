@@ -1,4 +1,4 @@
-import { Arn, ArnComponents, ArnFormat, Fn, Lazy, Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import { Arn, ArnComponents, ArnFormat, Fn, Lazy, Stack, Stage, Token, TokenComparison } from 'aws-cdk-lib';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import { IConstruct } from 'constructs';
 import { invalid } from './private/errors';
@@ -166,7 +166,19 @@ export class JobDefinitionTarget {
    */
   public static _fromJobDefinition(jobDefinition: batch.IJobDefinition): JobDefinitionTarget {
     const value = Lazy.uncachedString({
-      produce: (context) => nameAcrossStacks(Stack.of(context.scope), jobDefinition) ?? jobDefinition.jobDefinitionArn,
+      produce: (context) => {
+        const consumer = Stack.of(context.scope);
+        const name = nameAcrossStacks(consumer, jobDefinition);
+        if (name === undefined) { return jobDefinition.jobDefinitionArn; }
+        // A name is no reference: the consumer's stack is made to deploy after the definition's, as an
+        // import would, while the app is prepared (when aws-cdk-lib adds the dependencies of its references).
+        // Stacks of different stages deploy apart, and cannot depend on each other.
+        const owner = Stack.of(jobDefinition);
+        if (context.preparing && Stage.of(consumer) === Stage.of(owner)) {
+          consumer.addStackDependency(owner, `${consumer.node.path} submits jobs of job definition ${name}, by its name`);
+        }
+        return name;
+      },
     });
     return new JobDefinitionTarget(value, undefined, (scope) => [grantedArn(scope, jobDefinition)]);
   }

@@ -1,4 +1,4 @@
-import { App, CfnParameter, CfnResource, Duration, NestedStack, Size, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Duration, NestedStack, Size, Stack, Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -909,6 +909,27 @@ describe('composition', () => {
       expect(exportsOf(batchStack)).not.toMatch(/"Ref":"Train/);
       // In the job's own stack, the task names the revision it was deployed with.
       expect(submitted(batchStack, 'Local', 'SubmitJob').JobDefinition).toMatch(/^\{\{Ref:Train[0-9A-F]{8}\}\}$/);
+    });
+
+    test('by name, the state machine\'s stack still deploys after the job\'s, as it would with an import; not across stages', () => {
+      const byName = (workflowStack: Stack, job: BatchJob) => new BatchWorkflow(workflowStack, 'Workflow', {
+        definition: new SubmitJob(workflowStack, 'Submit', { jobQueueTarget: JobQueueTarget.fromName('q'), jobDefinition: job.jobDefinition, jobName: 'x' }),
+      });
+      const { app, batchStack, job } = jobStack();
+      const workflowStack = new Stack(app, 'Workflow');
+      byName(workflowStack, job);
+      // Nothing else ties the stacks: the queue is named, and the job definition too.
+      expect(exportsOf(batchStack)).toEqual('[]');
+      expect(app.synth().getStackByName('Workflow').dependencies.map((d) => d.id)).toEqual(['Batch', 'Workflow.assets']);
+
+      const stagedApp = new App();
+      const producer = new Stack(new Stage(stagedApp, 'One'), 'Batch');
+      const stagedJob = new BatchJob(producer, 'Train', { environment: new BatchEnvironment(producer, 'Env'), image });
+      const consumer = new Stack(new Stage(stagedApp, 'Two'), 'Workflow');
+      byName(consumer, stagedJob);
+      const two = stagedApp.synth().getNestedAssembly('assembly-Two');
+      expect(two.getStackByName('Two-Workflow').dependencies.map((d) => d.id)).toEqual([expect.stringMatching(/\.assets$/)]);
+      expect(submitted(consumer, 'Workflow', 'Submit').JobDefinition).toEqual(stagedJob.jobDefinitionName);
     });
 
     test('what decides is the stack of the state machine, not that of the task', () => {
