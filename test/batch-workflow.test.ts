@@ -268,6 +268,19 @@ describe('failure handling', () => {
     expect(states.JobFailed).toEqual({ Type: 'Fail', Error: 'BatchJobFailed', CausePath: 'States.JsonToString($.summary)' });
   });
 
+  test.each([
+    ['cn-north-1', 'console.amazonaws.cn'],
+    ['us-gov-west-1', 'console.amazonaws-us-gov.com'],
+    ['eu-west-1', 'eu-west-1.console.aws.amazon.com'],
+  ])('in a stack of %s, the console link goes to %s', (region, host) => {
+    const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region } });
+    const job = new BatchJob(stack, 'Job', { environment: new BatchEnvironment(stack, 'Env'), image: ecs.ContainerImage.fromRegistry('busybox') });
+    new BatchWorkflow(stack, 'Workflow', { job });
+    const link: string = stateMachineDefinition(stack).States.AddLogStream.Parameters['LogsUrl.$'];
+    const start = `States.Format('https://${host}/cloudwatch/home?region=${region}#logEventViewer:group=`;
+    expect(link.slice(0, start.length)).toEqual(start);
+  });
+
   test('any other failure is summarized by its error and cause, notified, and fails the execution with its own error', () => {
     const { stack } = workflow({ createNotificationTopic: true });
     const states = stateMachineDefinition(stack).States;

@@ -1,9 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 
 /** The error name of an execution that failed because a Batch job failed. */
 export const JOB_FAILED_ERROR = 'BatchJobFailed';
@@ -132,9 +133,20 @@ export class FailureHandler extends Construct {
   }
 }
 
-/** A CloudWatch console link to the job's log stream (the classic form accepts `/` unescaped). */
+/** The console of the partitions with a console of their own: China and GovCloud (US). */
+const OTHER_CONSOLES: { [partition: string]: string } = {
+  'aws-cn': 'console.amazonaws.cn',
+  'aws-us-gov': 'console.amazonaws-us-gov.com',
+};
+
+/**
+ * A CloudWatch console link to the job's log stream (the classic form accepts `/` unescaped): in
+ * the console of the stack's partition when its region is known at synth, else the commercial one.
+ */
 function consoleLink(scope: Construct, logGroup: logs.ILogGroup): string {
   const region = Stack.of(scope).region;
-  return `States.Format('https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}`
+  const other = Token.isUnresolved(region) ? undefined : OTHER_CONSOLES[RegionInfo.get(region).partition ?? 'aws'];
+  const host = other ?? `${region}.console.aws.amazon.com`;
+  return `States.Format('https://${host}/cloudwatch/home?region=${region}`
     + `#logEventViewer:group=${logGroup.logGroupName};stream={}', $.job.Container.LogStreamName)`;
 }
