@@ -3,8 +3,8 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
-import { Construct } from 'constructs';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { Construct } from 'constructs';
 
 /** The error name of an execution that failed because a Batch job failed. */
 export const JOB_FAILED_ERROR = 'BatchJobFailed';
