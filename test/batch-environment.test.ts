@@ -323,6 +323,9 @@ describe('validation', () => {
       /^`computeEnvironments` must have at least 1 entry, got 0 entries$/],
     ['empty securityGroups', (s: Stack) => ({ vpc: new ec2.Vpc(s, 'V'), securityGroups: [] }),
       /^`securityGroups` must have at least 1 entry, since Batch compute environments need a security group, got 0 entries$/],
+    ['a vpc without private subnets with egress, and no vpcSubnets', (s: Stack) => ({
+      vpc: new ec2.Vpc(s, 'V', { natGateways: 0, subnetConfiguration: [{ name: 'Iso', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] }),
+    }), /^`vpcSubnets` must be given when `vpc` has no private subnets with egress, which are selected by default, got a VPC with 0 public and 2 isolated subnets$/],
     ['securityGroups without vpc', (s: Stack) => ({ securityGroups: [new ec2.SecurityGroup(s, 'G', { vpc: new ec2.Vpc(s, 'V') })] }),
       /^`securityGroups` must be given with `vpc`, the VPC they belong to: without it the environment creates a VPC of its own, and a security group of another VPC cannot be attached in its subnets, got security groups and no `vpc`$/],
     ['computeEnvironments of Fargate and EC2', (s: Stack) => {

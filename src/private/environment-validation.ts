@@ -51,6 +51,11 @@ export function validateEnvironmentProps(props: BatchEnvironmentProps): Capacity
   if (props.cancelStuckJobs === false && props.cancelStuckJobsAfter !== undefined) {
     conflict('cancelStuckJobsAfter', 'cancelStuckJobs', 'stuck jobs are not cancelled when `cancelStuckJobs` is false');
   }
+  if (props.vpc !== undefined && props.vpcSubnets === undefined && props.vpc.privateSubnets.length === 0) {
+    const has = [['public', props.vpc.publicSubnets], ['isolated', props.vpc.isolatedSubnets]] as const;
+    invalid('vpcSubnets', 'must be given when `vpc` has no private subnets with egress, which are selected by default', `a VPC with `
+      + `${has.map(([type, subnets]) => `${subnets.length} ${type}`).join(' and ')} subnets`);
+  }
   if (props.securityGroups !== undefined && props.vpc === undefined) {
     invalid('securityGroups', 'must be given with `vpc`, the VPC they belong to: without it the environment creates a VPC of its own, '
       + 'and a security group of another VPC cannot be attached in its subnets', 'security groups and no `vpc`');
