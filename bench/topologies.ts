@@ -106,7 +106,7 @@ export const handWired = (stack: Stack, jobs: number, parts: HandWiredParts = {}
         jobDefinitionName: `${stack.stackName}-job-${i}`,
         retryAttempts: 3,
         retryStrategies: [
-          batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.SPOT_INSTANCE_RECLAIMED),
+          // Fargate's reason for a Spot reclaim, as ours gives a Fargate job.
           batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.custom({ onStatusReason: 'Your Spot Task was interrupted*' })),
           batch.RetryStrategy.of(batch.Action.EXIT, batch.Reason.custom({ onReason: '*' })),
         ],

@@ -134,8 +134,8 @@ export interface BatchJobProps {
   /**
    * When to retry a failed attempt (at most 5). Strategies are matched in order.
    *
-   * @default - retry when a Spot instance is reclaimed (EC2: `Host EC2*`; Fargate: `Your Spot Task was interrupted*`),
-   * exit on any other reason (`*`)
+   * @default - retry when Spot capacity is reclaimed, by the status reason of the job's platform (EC2:
+   * `Host EC2*`; Fargate: `Your Spot Task was interrupted*`), exit on any other reason (`*`)
    * @see https://docs.aws.amazon.com/batch/latest/userguide/job_retries.html
    */
   readonly retryStrategies?: batch.RetryStrategy[];
@@ -247,8 +247,10 @@ export class BatchJob extends Construct implements iam.IGrantable {
       schedulingPriority: props.schedulingPriority ?? (hasFairShare(env.jobQueue) ? 0 : undefined),
       retryAttempts: props.attempts ?? 3,
       retryStrategies: props.retryStrategies ?? [
-        batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.SPOT_INSTANCE_RECLAIMED),
-        batch.RetryStrategy.of(batch.Action.RETRY, batch.Reason.custom({ onStatusReason: FARGATE_SPOT_INTERRUPTED })),
+        // Each platform's own reason: an EC2 job never gets Fargate's, nor a Fargate job EC2's.
+        batch.RetryStrategy.of(batch.Action.RETRY, this.platform === Platform.FARGATE
+          ? batch.Reason.custom({ onStatusReason: FARGATE_SPOT_INTERRUPTED })
+          : batch.Reason.SPOT_INSTANCE_RECLAIMED),
         batch.RetryStrategy.of(batch.Action.EXIT, batch.Reason.custom({ onReason: '*' })),
       ],
       timeout: props.timeout ?? Duration.hours(1),

@@ -43,7 +43,6 @@ describe('defaults', () => {
       RetryStrategy: {
         Attempts: 3,
         EvaluateOnExit: [
-          { Action: 'RETRY', OnStatusReason: 'Host EC2*' },
           { Action: 'RETRY', OnStatusReason: 'Your Spot Task was interrupted*' },
           { Action: 'EXIT', OnReason: '*' },
         ],
@@ -165,6 +164,15 @@ test('secrets are read by the execution role, at their exact ARN', () => {
     Action: ['ssm:DescribeParameters', 'ssm:GetParameters', 'ssm:GetParameter', 'ssm:GetParameterHistory'],
     Effect: 'Allow',
     Resource: parameterArn,
+  });
+});
+
+test('an EC2 job retries when its Spot instance is reclaimed, by EC2\'s status reason, and exits otherwise', () => {
+  const { stack, environment } = setup({ capacity: [Capacity.ec2Spot(), Capacity.ec2OnDemand()] });
+  new BatchJob(stack, 'Job', { environment, image });
+  Template.fromStack(stack).hasResourceProperties('AWS::Batch::JobDefinition', {
+    PlatformCapabilities: ['EC2'],
+    RetryStrategy: { Attempts: 3, EvaluateOnExit: [{ Action: 'RETRY', OnStatusReason: 'Host EC2*' }, { Action: 'EXIT', OnReason: '*' }] },
   });
 });
 
