@@ -53,8 +53,8 @@ export function validateEnvironmentProps(props: BatchEnvironmentProps): Capacity
   }
   if (props.vpc !== undefined && props.vpcSubnets === undefined && props.vpc.privateSubnets.length === 0) {
     const has = [['public', props.vpc.publicSubnets], ['isolated', props.vpc.isolatedSubnets]] as const;
-    invalid('vpcSubnets', 'must be given when `vpc` has no private subnets with egress, which are selected by default', `a VPC with `
-      + `${has.map(([type, subnets]) => `${subnets.length} ${type}`).join(' and ')} subnets`);
+    invalid('vpcSubnets', 'must be given when `vpc` has no private subnets with egress, which are selected by default',
+      `a VPC with ${has.map(([type, subnets]) => `${subnets.length} ${type}`).join(' and ')} subnets`);
   }
   if (props.securityGroups !== undefined && props.vpc === undefined) {
     invalid('securityGroups', 'must be given with `vpc`, the VPC they belong to: without it the environment creates a VPC of its own, '
