@@ -170,13 +170,7 @@ export class JobDefinitionTarget {
         const consumer = Stack.of(context.scope);
         const name = nameAcrossStacks(consumer, jobDefinition);
         if (name === undefined) { return jobDefinition.jobDefinitionArn; }
-        // A name is no reference: the consumer's stack is made to deploy after the definition's, as an
-        // import would, while the app is prepared (when aws-cdk-lib adds the dependencies of its references).
-        // Stacks of different stages deploy apart, and cannot depend on each other.
-        const owner = Stack.of(jobDefinition);
-        if (context.preparing && Stage.of(consumer) === Stage.of(owner)) {
-          consumer.addStackDependency(owner, `${consumer.node.path} submits jobs of job definition ${name}, by its name`);
-        }
+        if (context.preparing) { deployAfterDefinition(consumer, Stack.of(jobDefinition), name); }
         return name;
       },
     });
@@ -256,13 +250,52 @@ function exactArn(scope: IConstruct, jobDefinition: batch.IJobDefinition): strin
  */
 function nameAcrossStacks(consumer: Stack, jobDefinition: batch.IJobDefinition): string | undefined {
   const owner = Stack.of(jobDefinition);
-  const top = (stack: Stack): Stack => (stack.nestedStackParent ? top(stack.nestedStackParent) : stack);
   // Environment-agnostic stacks have the same pseudo-parameter tokens; a literal compares as itself.
   const same = (x: string, y: string) => x === y || Token.compareStrings(x, y) === TokenComparison.SAME;
   if (top(consumer) === top(owner) || !same(consumer.account, owner.account) || !same(consumer.region, owner.region)) {
     return undefined;
   }
   return literalName(jobDefinition);
+}
+
+/** The top-level stack a stack is in: itself, or the one its nested stack is in. */
+function top(stack: Stack): Stack {
+  return stack.nestedStackParent ? top(stack.nestedStackParent) : stack;
+}
+
+/** For each top-level stack, the stacks of the job definitions it names, and why it names them. */
+const definitionStacks = new WeakMap<Stack, Map<Stack, string>>();
+
+/**
+ * A name is no reference: makes the stack of a state machine that names a job definition of
+ * another stack deploy after that stack, as the import the name stands for would. The dependency is
+ * added once the app is prepared (in a validation of the state machine's stack), when aws-cdk-lib
+ * has added the dependencies of all references, and only where it makes no cycle: when the
+ * definition's stack depends on the state machine's (it reads the state machine's ARN, say), it
+ * deploys first, and the name is looked up when jobs are submitted. Stacks of different stages
+ * deploy apart, and cannot depend on each other.
+ */
+function deployAfterDefinition(consumer: Stack, owner: Stack, name: string): void {
+  const [from, to] = [top(consumer), top(owner)];
+  if (Stage.of(from) !== Stage.of(to)) { return; }
+  if (!definitionStacks.has(from)) {
+    const named = new Map<Stack, string>();
+    definitionStacks.set(from, named);
+    from.node.addValidation({
+      validate: () => {
+        for (const [stack, reason] of named) {
+          if (!dependsOn(stack, from)) { from.addStackDependency(stack, reason); }
+        }
+        return [];
+      },
+    });
+  }
+  definitionStacks.get(from)!.set(to, `${consumer.node.path} submits jobs of job definition ${name}, by its name`);
+}
+
+/** Whether a stack depends on another, directly or through others. */
+function dependsOn(stack: Stack, other: Stack): boolean {
+  return stack.dependencies.some((d) => d === other || dependsOn(d, other));
 }
 
 /** An allow-list names at least one resource: an empty one would let the state submit nothing. */

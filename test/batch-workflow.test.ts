@@ -1,4 +1,4 @@
-import { App, CfnParameter, CfnResource, Duration, NestedStack, Size, Stack, Stage } from 'aws-cdk-lib';
+import { App, CfnOutput, CfnParameter, CfnResource, Duration, NestedStack, Size, Stack, Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -924,7 +924,7 @@ describe('composition', () => {
       expect(submitted(batchStack, 'Local', 'SubmitJob').JobDefinition).toMatch(/^\{\{Ref:Train[0-9A-F]{8}\}\}$/);
     });
 
-    test('by name, the state machine\'s stack still deploys after the job\'s, as it would with an import; not across stages', () => {
+    test('by name, the state machine\'s stack still deploys after the job\'s, as it would with an import; not across stages, nor when that makes a cycle', () => {
       const byName = (workflowStack: Stack, job: BatchJob) => new BatchWorkflow(workflowStack, 'Workflow', {
         definition: new SubmitJob(workflowStack, 'Submit', { jobQueueTarget: JobQueueTarget.fromName('q'), jobDefinition: job.jobDefinition, jobName: 'x' }),
       });
@@ -934,6 +934,14 @@ describe('composition', () => {
       // Nothing else ties the stacks: the queue is named, and the job definition too.
       expect(exportsOf(batchStack)).toEqual('[]');
       expect(app.synth().getStackByName('Workflow').dependencies.map((d) => d.id)).toEqual(['Batch', 'Workflow.assets']);
+
+      // The job's stack that reads the state machine's ARN deploys first: no dependency back, no cycle.
+      const { app: cyclicApp, batchStack: readsArn, job: itsJob } = jobStack();
+      const named = byName(new Stack(cyclicApp, 'Workflow'), itsJob);
+      new CfnOutput(readsArn, 'StateMachine', { value: named.stateMachine.stateMachineArn });
+      const cyclic = cyclicApp.synth();
+      expect(cyclic.getStackByName('Batch').dependencies.map((d) => d.id)).toEqual(['Workflow', 'Batch.assets']);
+      expect(cyclic.getStackByName('Workflow').dependencies.map((d) => d.id)).toEqual(['Workflow.assets']);
 
       const stagedApp = new App();
       const producer = new Stack(new Stage(stagedApp, 'One'), 'Batch');
