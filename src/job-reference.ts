@@ -273,7 +273,8 @@ const definitionStacks = new WeakMap<Stack, Map<Stack, string>>();
  * has added the dependencies of all references, and only where it makes no cycle: when the
  * definition's stack depends on the state machine's (it reads the state machine's ARN, say), it
  * deploys first, and the name is looked up when jobs are submitted. Stacks of different stages
- * deploy apart, and cannot depend on each other.
+ * deploy apart, and cannot depend on each other. A synthesis that skips validation
+ * (`app.synth({ skipValidation: true })`) adds no such dependency.
  */
 function deployAfterDefinition(consumer: Stack, owner: Stack, name: string): void {
   const [from, to] = [top(consumer), top(owner)];
@@ -293,9 +294,17 @@ function deployAfterDefinition(consumer: Stack, owner: Stack, name: string): voi
   definitionStacks.get(from)!.set(to, `${consumer.node.path} submits jobs of job definition ${name}, by its name`);
 }
 
-/** Whether a stack depends on another, directly or through others. */
+/** Whether a stack depends on another, directly or through others: each stack visited once. */
 function dependsOn(stack: Stack, other: Stack): boolean {
-  return stack.dependencies.some((d) => d === other || dependsOn(d, other));
+  const seen = new Set<Stack>([stack]);
+  const next = [stack];
+  for (let s = next.pop(); s !== undefined; s = next.pop()) {
+    for (const d of s.dependencies) {
+      if (d === other) { return true; }
+      if (!seen.has(d)) { seen.add(d); next.push(d); }
+    }
+  }
+  return false;
 }
 
 /** An allow-list names at least one resource: an empty one would let the state submit nothing. */

@@ -44,7 +44,9 @@ export interface SubmitJobOptions {
    * The job definition to run. The state renders its ARN, the revision deployed with it; a job
    * definition with a literal name (a `BatchJob`'s) in another stack than the state machine's, of
    * the same account and region, is rendered by that name (its latest active revision), so that no
-   * export of a changing ARN ties the stacks. The state machine role may submit any revision of it.
+   * export of a changing ARN ties the stacks; the state machine's stack is still made to depend on
+   * the definition's, unless the definition's depends on it. The state machine role may submit any
+   * revision of it.
    *
    * Give exactly one of `jobDefinition` and `jobDefinitionTarget`.
    *
