@@ -281,6 +281,13 @@ describe('failure handling', () => {
     expect(link.slice(0, start.length)).toEqual(start);
   });
 
+  test('in a stack of a partition with a console of its own that the library does not know, the summary has no link', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { account: '111111111111', region: 'us-iso-east-1' } });
+    const job = new BatchJob(stack, 'Job', { environment: new BatchEnvironment(stack, 'Env'), image: ecs.ContainerImage.fromRegistry('busybox') });
+    new BatchWorkflow(stack, 'Workflow', { job });
+    expect(stateMachineDefinition(stack).States.AddLogStream.Parameters).toEqual({ 'LogStreamName.$': '$.job.Container.LogStreamName' });
+  });
+
   test('any other failure is summarized by its error and cause, notified, and fails the execution with its own error', () => {
     const { stack } = workflow({ createNotificationTopic: true });
     const states = stateMachineDefinition(stack).States;

@@ -51,7 +51,7 @@ export class FailureHandler extends Construct {
     next = this.addIfPresent('LogStream', '$.job.Container.LogStreamName', new sfn.Pass(this, 'AddLogStream', {
       parameters: {
         'LogStreamName.$': '$.job.Container.LogStreamName',
-        ...(props.jobLogGroup ? { 'LogsUrl.$': consoleLink(this, props.jobLogGroup) } : {}),
+        ...(props.jobLogGroup ? consoleLink(this, props.jobLogGroup) : {}),
       },
       resultPath: '$.summary.Logs',
     }), next);
@@ -140,13 +140,18 @@ const OTHER_CONSOLES: { [partition: string]: string } = {
 };
 
 /**
- * A CloudWatch console link to the job's log stream (the classic form accepts `/` unescaped): in
- * the console of the stack's partition when its region is known at synth, else the commercial one.
+ * The `LogsUrl` of the summary: a CloudWatch console link to the job's log stream (the classic form
+ * accepts `/` unescaped), in the console of the stack's partition when its region is known at synth,
+ * else the commercial one. None in a partition of another console (ISO, European Sovereign Cloud).
  */
-function consoleLink(scope: Construct, logGroup: logs.ILogGroup): string {
+function consoleLink(scope: Construct, logGroup: logs.ILogGroup): { [key: string]: string } {
   const region = Stack.of(scope).region;
-  const other = Token.isUnresolved(region) ? undefined : OTHER_CONSOLES[RegionInfo.get(region).partition ?? 'aws'];
-  const host = other ?? `${region}.console.aws.amazon.com`;
-  return `States.Format('https://${host}/cloudwatch/home?region=${region}`
-    + `#logEventViewer:group=${logGroup.logGroupName};stream={}', $.job.Container.LogStreamName)`;
+  // A region aws-cdk-lib does not know yet is taken to be commercial, as one not known at synth.
+  const partition = Token.isUnresolved(region) ? 'aws' : RegionInfo.get(region).partition ?? 'aws';
+  const host = partition === 'aws' ? `${region}.console.aws.amazon.com` : OTHER_CONSOLES[partition];
+  if (host === undefined) { return {}; }
+  return {
+    'LogsUrl.$': `States.Format('https://${host}/cloudwatch/home?region=${region}`
+      + `#logEventViewer:group=${logGroup.logGroupName};stream={}', $.job.Container.LogStreamName)`,
+  };
 }
