@@ -279,8 +279,8 @@ const definitionStacks = new WeakMap<Stack, Map<Stack, string>>();
 function deployAfterDefinition(consumer: Stack, owner: Stack, name: string): void {
   const [from, to] = [top(consumer), top(owner)];
   if (Stage.of(from) !== Stage.of(to)) { return; }
+  const named = definitionStacks.get(from) ?? new Map<Stack, string>();
   if (!definitionStacks.has(from)) {
-    const named = new Map<Stack, string>();
     definitionStacks.set(from, named);
     from.node.addValidation({
       validate: () => {
@@ -291,7 +291,7 @@ function deployAfterDefinition(consumer: Stack, owner: Stack, name: string): voi
       },
     });
   }
-  definitionStacks.get(from)!.set(to, `${consumer.node.path} submits jobs of job definition ${name}, by its name`);
+  named.set(to, `${consumer.node.path} submits jobs of job definition ${name}, by its name`);
 }
 
 /** Whether a stack depends on another, directly or through others: each stack visited once. */
