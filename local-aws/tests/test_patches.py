@@ -74,8 +74,11 @@ class LocalAwsServer:
         raise RuntimeError(f"launcher did not become ready (exit={self.proc.poll()}):\n{self.stderr()[-3000:]}")
 
     def stderr(self) -> str:
-        self.stderr_file.seek(0)
-        return self.stderr_file.read().decode(errors="replace")
+        # The server writes through the same open file, so they share one file offset: a seek here
+        # would make its next write land at that offset, over what it wrote before. pread reads
+        # without moving the offset.
+        fd = self.stderr_file.fileno()
+        return os.pread(fd, os.fstat(fd).st_size, 0).decode(errors="replace")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
