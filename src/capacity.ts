@@ -167,8 +167,9 @@ export class Capacity {
    */
   public _architectures(): Set<ec2.InstanceArchitecture> {
     if (this.platform === Platform.FARGATE) { return new Set(); }
-    if (namedInstances(this.spec).length === 0) { return new Set([ec2.InstanceArchitecture.X86_64]); }
-    return new Set(namedArchitectures(this.spec).map(([, architecture]) => architecture));
+    const instances = namedInstances(this.spec);
+    if (instances.length === 0) { return new Set([ec2.InstanceArchitecture.X86_64]); }
+    return new Set(namedArchitectures(instances).map(([, architecture]) => architecture));
   }
 
   /**
@@ -239,15 +240,15 @@ function architectureOf(type: ec2.InstanceType): ec2.InstanceArchitecture | unde
   return /^[a-z]+\d{1,2}[a-z-]*\.[a-z0-9-]+$/.test(type.toString()) ? type.architecture : undefined;
 }
 
-/** The instance types and classes a capacity names whose architecture their name tells, each with it. */
-function namedArchitectures(spec: CapacitySpec): Array<readonly [string, ec2.InstanceArchitecture]> {
-  return namedInstances(spec).map(([name, type]) => [name, architectureOf(type)] as const)
+/** Of the named instance types and classes, those whose architecture their name tells, each with it. */
+function namedArchitectures(instances: ReturnType<typeof namedInstances>): Array<readonly [string, ec2.InstanceArchitecture]> {
+  return instances.map(([name, type]) => [name, architectureOf(type)] as const)
     .filter((n): n is readonly [string, ec2.InstanceArchitecture] => n[1] !== undefined);
 }
 
 /** The instances of one compute environment share one CPU architecture: Batch cannot mix x86_64 and arm64 in one. */
 function checkOneArchitecture(spec: CapacitySpec): void {
-  const named = namedArchitectures(spec);
+  const named = namedArchitectures(namedInstances(spec));
   if (new Set(named.map(([, architecture]) => architecture)).size > 1) {
     invalid('instanceTypes', 'and `instanceClasses` must be of one CPU architecture, since a Batch compute environment cannot mix '
       + 'x86_64 and arm64 instances',
