@@ -126,7 +126,7 @@ export class JobDefinitionTarget {
       invalid('jobDefinition', 'must be a job definition name of 1 to 128 letters, numbers, hyphens and underscores, optionally followed by '
         + `\`:REVISION\`${hint(jobDefinitionName, 'JobDefinitionTarget')}`, JSON.stringify(jobDefinitionName));
     }
-    return new JobDefinitionTarget(jobDefinitionName, undefined, (scope) => [definitionArn(scope, withoutRevision(jobDefinitionName))]);
+    return new JobDefinitionTarget(jobDefinitionName, undefined, (scope) => definitionArns(scope, withoutRevision(jobDefinitionName)));
   }
 
   /**
@@ -137,7 +137,7 @@ export class JobDefinitionTarget {
     rejectStateInput('jobDefinition', jobDefinitionArn, 'JobDefinitionTarget');
     const arn = checkArn('jobDefinition', jobDefinitionArn, 'job-definition', JOB_DEFINITION_NAME_AND_REVISION_PATTERN, 'NAME or NAME:REVISION',
       'JobDefinitionTarget');
-    return new JobDefinitionTarget(jobDefinitionArn, undefined, (scope) => [definitionArn(scope, withoutRevision(arn.resourceName!), placeOf(arn))]);
+    return new JobDefinitionTarget(jobDefinitionArn, undefined, (scope) => definitionArns(scope, withoutRevision(arn.resourceName!), placeOf(arn)));
   }
 
   /**
@@ -174,7 +174,7 @@ export class JobDefinitionTarget {
         return name;
       },
     });
-    return new JobDefinitionTarget(value, undefined, (scope) => [grantedArn(scope, jobDefinition)]);
+    return new JobDefinitionTarget(value, undefined, (scope) => grantedArns(scope, jobDefinition));
   }
 
   private static fromInput(input: DynamicValue, options: JobDefinitionInputOptions): JobDefinitionTarget {
@@ -182,7 +182,7 @@ export class JobDefinitionTarget {
     checkAllowed(allowed, 'job definition');
     // Each by its own name, even a job of a BatchEnvironment: the input may name these only.
     return new JobDefinitionTarget(input.value, input,
-      (scope) => allowed?.map((d) => exactArn(scope, d))
+      (scope) => allowed?.flatMap((d) => exactArns(scope, d))
         ?? [Stack.of(scope).formatArn({ service: 'batch', resource: 'job-definition', resourceName: '*' })],
       allowed === undefined);
   }
@@ -209,11 +209,15 @@ function queueArn(scope: IConstruct, name: string): string {
 }
 
 /**
- * Every revision of one definition: a new revision keeps working while a deploy rolls out. In the
- * stack's partition, account and region, unless `place` names others.
+ * One definition: by its name alone, and every revision of it. Batch authorizes a request that names
+ * a definition without a revision (`NAME`, or an ARN without `:REVISION`) against `job-definition/NAME`,
+ * which `NAME:*` does not match; a request with a revision, against `NAME:REVISION`. Every revision
+ * keeps a new revision working while a deploy rolls out. In the stack's partition, account and
+ * region, unless `place` names others.
  */
-function definitionArn(scope: IConstruct, name: string, place: Place = {}): string {
-  return Stack.of(scope).formatArn({ ...place, service: 'batch', resource: 'job-definition', resourceName: `${name}:*` });
+function definitionArns(scope: IConstruct, name: string, place: Place = {}): string[] {
+  return [name, `${name}:*`].map((resourceName) =>
+    Stack.of(scope).formatArn({ ...place, service: 'batch', resource: 'job-definition', resourceName }));
 }
 
 /** Where a resource is: the partition, account and region of an ARN. */
@@ -224,11 +228,11 @@ function placeOf(arn: ArnComponents): Place {
 }
 
 /** What a job definition construct is granted by: its name pattern if it has one, else its name. */
-function grantedArn(scope: IConstruct, jobDefinition: batch.IJobDefinition): string {
+function grantedArns(scope: IConstruct, jobDefinition: batch.IJobDefinition): string[] {
   const pattern = namePatternOf(jobDefinition);
   return pattern !== undefined
-    ? Stack.of(scope).formatArn({ service: 'batch', resource: 'job-definition', resourceName: pattern })
-    : exactArn(scope, jobDefinition);
+    ? [Stack.of(scope).formatArn({ service: 'batch', resource: 'job-definition', resourceName: pattern })]
+    : exactArns(scope, jobDefinition);
 }
 
 /**
@@ -237,11 +241,11 @@ function grantedArn(scope: IConstruct, jobDefinition: batch.IJobDefinition): str
  * multi-node or EKS definition's is its ARN, or NAME:REVISION when imported.) An imported
  * definition is where its ARN says, which aws-cdk-lib's imports do not record in their `env`.
  */
-function exactArn(scope: IConstruct, jobDefinition: batch.IJobDefinition): string {
+function exactArns(scope: IConstruct, jobDefinition: batch.IJobDefinition): string[] {
   const arn = () => Arn.split(jobDefinition.jobDefinitionArn, ArnFormat.SLASH_RESOURCE_NAME);
   const imported = !ownResource(jobDefinition);
   const place = imported ? placeOf(arn()) : { account: jobDefinition.env.account, region: jobDefinition.env.region };
-  return definitionArn(scope, literalName(jobDefinition) ?? withoutRevision(arn().resourceName!), place);
+  return definitionArns(scope, literalName(jobDefinition) ?? withoutRevision(arn().resourceName!), place);
 }
 
 /**

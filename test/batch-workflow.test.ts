@@ -873,6 +873,7 @@ describe('composition', () => {
       Action: 'batch:SubmitJob',
       Resource: [
         { 'Fn::GetAtt': [expect.stringMatching(/^EnvJobQueue/), 'JobQueueArn'] },
+        arn(':job-definition/train_model-1'),
         arn(':job-definition/train_model-1:*'),
         arn(':job/*'),
       ],

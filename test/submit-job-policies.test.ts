@@ -48,6 +48,9 @@ describe('least-privilege IAM', () => {
         Action: 'batch:SubmitJob',
         Resource: [
           arn('batch:us-east-1:111122223333:job-queue/SecondaryQueue'),
+          // The state names the definition without a revision, and Batch authorizes that against
+          // `job-definition/preprocessing`, which `preprocessing:*` does not match.
+          arn('batch:us-east-1:111122223333:job-definition/preprocessing'),
           arn('batch:us-east-1:111122223333:job-definition/preprocessing:*'),
           JOBS,
         ],
@@ -63,6 +66,7 @@ describe('least-privilege IAM', () => {
       Action: 'batch:SubmitJob',
       Resource: [
         arn('batch:us-east-1:111122223333:job-queue/SecondaryQueue'),
+        arn('batch:us-east-1:111122223333:job-definition/preprocessing'),
         arn('batch:us-east-1:111122223333:job-definition/preprocessing:*'),
         JOBS,
       ],
@@ -86,7 +90,7 @@ describe('least-privilege IAM', () => {
     expect(statements.map((s) => s.Action)).not.toContain('batch:TagResource');
   });
 
-  test('constructs: the queue ARN and every revision of the definition', () => {
+  test('constructs: the queue ARN, and the definition by its name and every revision of it', () => {
     const { statements } = statementsOf((stack) => new SubmitJob(stack, 'Task', {
       jobQueue: batch.JobQueue.fromJobQueueArn(stack, 'Queue', 'arn:aws:batch:us-east-1:111122223333:job-queue/Main'),
       jobDefinition: batch.EcsJobDefinition.fromJobDefinitionArn(stack, 'Definition', 'arn:aws:batch:us-east-1:111122223333:job-definition/prep:3'),
@@ -98,6 +102,7 @@ describe('least-privilege IAM', () => {
       Resource: [
         'arn:aws:batch:us-east-1:111122223333:job-queue/Main',
         // Where the ARN says, as the queue: the stack's partition is not assumed.
+        'arn:aws:batch:us-east-1:111122223333:job-definition/prep',
         'arn:aws:batch:us-east-1:111122223333:job-definition/prep:*',
         JOBS,
       ],
@@ -111,14 +116,14 @@ describe('least-privilege IAM', () => {
         jobQueueTarget: JobQueueTarget.fromName('q'),
         ...typeof target === 'function' ? { jobDefinition: target(stack) } : target,
         jobName: 'job',
-      })).statements[0].Resource[1];
+      })).statements[0].Resource.slice(1, 3);
     expect(definitionOf({ jobDefinitionTarget: JobDefinitionTarget.fromArn(elsewhere) }))
-      .toEqual('arn:aws:batch:eu-west-1:444455556666:job-definition/shared:*');
+      .toEqual(['arn:aws:batch:eu-west-1:444455556666:job-definition/shared', 'arn:aws:batch:eu-west-1:444455556666:job-definition/shared:*']);
     expect(definitionOf((stack) => batch.EcsJobDefinition.fromJobDefinitionArn(stack, 'Shared', elsewhere)))
-      .toEqual('arn:aws:batch:eu-west-1:444455556666:job-definition/shared:*');
+      .toEqual(['arn:aws:batch:eu-west-1:444455556666:job-definition/shared', 'arn:aws:batch:eu-west-1:444455556666:job-definition/shared:*']);
   });
 
-  test('multi-node job definitions: every revision of the one definition, by the name in its ARN', () => {
+  test('multi-node job definitions: the one definition and every revision of it, by the name in its ARN', () => {
     const { statements } = statementsOf((stack) => {
       const container = new batch.EcsEc2ContainerDefinition(stack, 'Container', {
         image: ecs.ContainerImage.fromRegistry('busybox'), cpu: 1, memory: Size.gibibytes(1),
@@ -131,12 +136,15 @@ describe('least-privilege IAM', () => {
       return new SubmitJob(stack, 'Own', { jobQueueTarget: queue, jobDefinition: own, jobName: 'own' })
         .next(new SubmitJob(stack, 'Imported', { jobQueueTarget: queue, jobDefinition: imported, jobName: 'imported' }));
     });
-    const definitions = statements.filter((s) => s.Action === 'batch:SubmitJob').map((s) => s.Resource[1]);
+    const definitions = statements.filter((s) => s.Action === 'batch:SubmitJob').map((s) => s.Resource.slice(1, 3));
     // The name of the ARN `Ref` gives: job-definition/NAME:REVISION → NAME.
     const nameInArn = { 'Fn::Select': [0, { 'Fn::Split': [':', { 'Fn::Select': [1, { 'Fn::Split': ['/', { 'Fn::Select': [5, { 'Fn::Split': [':', { Ref: expect.stringMatching(/^MultiNode/) }] }] }] }] }] }] };
     expect(definitions).toEqual([
-      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':batch:us-east-1:111122223333:job-definition/', nameInArn, ':*']] },
-      'arn:aws:batch:us-east-1:111122223333:job-definition/mnp:*',
+      [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':batch:us-east-1:111122223333:job-definition/', nameInArn]] },
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':batch:us-east-1:111122223333:job-definition/', nameInArn, ':*']] },
+      ],
+      ['arn:aws:batch:us-east-1:111122223333:job-definition/mnp', 'arn:aws:batch:us-east-1:111122223333:job-definition/mnp:*'],
     ]);
   });
 
@@ -154,7 +162,10 @@ describe('least-privilege IAM', () => {
       });
     });
     expect(safe!.jobDefinitionName).toMatch(/^Stack-Env-[0-9a-f]{8}-Safe$/);
-    expect(statements[0].Resource[1]).toEqual(arn(`batch:us-east-1:111122223333:job-definition/${safe!.jobDefinitionName}:*`));
+    expect(statements[0].Resource.slice(1, 3)).toEqual([
+      arn(`batch:us-east-1:111122223333:job-definition/${safe!.jobDefinitionName}`),
+      arn(`batch:us-east-1:111122223333:job-definition/${safe!.jobDefinitionName}:*`),
+    ]);
   });
 
   test('queue and definition from the state input, with allow-lists: scoped to them, no warning', () => {
@@ -172,6 +183,7 @@ describe('least-privilege IAM', () => {
       Resource: [
         'arn:aws:batch:us-east-1:111122223333:job-queue/blue',
         'arn:aws:batch:us-east-1:111122223333:job-queue/green',
+        'arn:aws:batch:us-east-1:111122223333:job-definition/prep',
         'arn:aws:batch:us-east-1:111122223333:job-definition/prep:*',
         JOBS,
       ],
@@ -186,6 +198,7 @@ describe('least-privilege IAM', () => {
       Action: 'batch:SubmitJob',
       Resource: [
         arn('batch:us-east-1:111122223333:job-queue/*'),
+        arn('batch:us-east-1:111122223333:job-definition/preprocessing'),
         arn('batch:us-east-1:111122223333:job-definition/preprocessing:*'),
         JOBS,
       ],
@@ -283,6 +296,7 @@ describe('tasks with the same permissions', () => {
       Action: 'batch:SubmitJob',
       Resource: [
         arn(`batch:us-east-1:111122223333:job-queue/${queue}`),
+        arn('batch:us-east-1:111122223333:job-definition/preprocessing'),
         arn('batch:us-east-1:111122223333:job-definition/preprocessing:*'),
         JOBS,
       ],
