@@ -1,4 +1,4 @@
-import { Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -380,9 +380,21 @@ describe('validation', () => {
     expect(() => new BatchEnvironment(stack, 'Env', {
       priority: number(5000),
       natGateways: 1,
-      // Not `cancelStuckJobsAfter`: the JobQueue L2 itself rejects a token `maxTime`.
       capacity: [Capacity.ec2Spot({ maxvCpus: number(0), minvCpus: 1, spotBidPercentage: number(500) })],
     })).not.toThrow();
+  });
+
+  test.each([
+    // ec2.Vpc would build no NAT gateway for a token and leave the private subnets without a way out.
+    ['natGateways', (s: Stack) => ({ natGateways: new CfnParameter(s, 'Nat', { type: 'Number', default: 2 }).valueAsNumber }),
+      '`natGateways` must be known at synth (1 or 2), since it decides how many NAT gateways the VPC is built with, '
+      + 'got a value known only at deploy time'],
+    // The JobQueue L2 checks it at synth, and would take the token's number for the duration.
+    ['cancelStuckJobsAfter', (s: Stack) => ({ cancelStuckJobsAfter: Duration.seconds(new CfnParameter(s, 'After', { type: 'Number' }).valueAsNumber) }),
+      '`cancelStuckJobsAfter` must be known at synth, since the job queue L2 checks it then, got a value known only at deploy time'],
+  ])('a token %s fails, naming it', (_name, props, message) => {
+    const stack = new Stack();
+    expect(() => new BatchEnvironment(stack, 'Env', props(stack))).toThrow(new Error(message));
   });
 
   test('the execution role is a plain role (no managed policy) even on EC2', () => {

@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import type { BatchEnvironmentProps } from '../batch-environment';
 import { Capacity, Platform } from '../capacity';
 import { checkSeconds, conflict, rejectWith } from './checks';
@@ -62,6 +63,15 @@ export function validateEnvironmentProps(props: BatchEnvironmentProps): Capacity
   }
   if (props.securityGroups !== undefined && props.securityGroups.length === 0) {
     invalid('securityGroups', 'must have at least 1 entry, since Batch compute environments need a security group', '0 entries');
+  }
+  if (props.natGateways !== undefined && Token.isUnresolved(props.natGateways)) {
+    // ec2.Vpc counts its NAT gateways at synth: a token's number builds none, and private subnets without a way out.
+    invalid('natGateways', `must be known at synth (${NAT_GATEWAYS_MIN} or ${NAT_GATEWAYS_MAX}), since it decides how many NAT gateways `
+      + 'the VPC is built with', 'a value known only at deploy time');
+  }
+  if (props.cancelStuckJobsAfter?.isUnresolved()) {
+    // aws-cdk-lib's JobQueue checks it at synth and takes a token's number for the duration.
+    invalid('cancelStuckJobsAfter', 'must be known at synth, since the job queue L2 checks it then', 'a value known only at deploy time');
   }
   checkRange('natGateways', props.natGateways, NAT_GATEWAYS_MIN, NAT_GATEWAYS_MAX);
   checkRange('priority', props.priority, JOB_QUEUE_PRIORITY_MIN, JOB_QUEUE_PRIORITY_MAX);
