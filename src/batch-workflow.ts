@@ -1,4 +1,4 @@
-import { CfnResource, Duration, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -121,7 +121,9 @@ export interface BatchWorkflowProps {
 
   /**
    * How long an execution may run in all: for an Express state machine, at most five minutes, the
-   * longest an Express execution runs.
+   * longest an Express execution runs. An execution that times out is stopped, and its failure
+   * handling does not run: a one-job workflow warns at synth when its job may run longer than this
+   * over all its attempts (`attempts` × the job's `timeout`).
    *
    * @default Duration.days(1); for an Express state machine, Duration.minutes(5)
    */
@@ -169,7 +171,8 @@ export interface BatchWorkflowProps {
   /**
    * The topic that receives a summary of each failure: a failed job, or any other failure of a
    * state. Give this or `createNotificationTopic`. When it is encrypted with a customer managed
-   * key, the state machine role may use the key to publish.
+   * key, the state machine role may use the key to publish. An imported topic must say its key
+   * (`sns.Topic.fromTopicAttributes` with `keyArn`): otherwise no key is granted, and publishing fails.
    *
    * @default - no notification, unless `createNotificationTopic`
    */
@@ -258,13 +261,14 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
     // Kept when the stack is deleted, as the environment's job and flow log groups are (aws-cdk-lib's default).
     this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
     const definitionBody = new RenderedOnceDefinitionBody(definition);
+    const timeout = props.timeout ?? (props.stateMachineType === sfn.StateMachineType.EXPRESS
+      ? Duration.seconds(EXPRESS_EXECUTION_MAX_SECONDS) : DEFAULT_STANDARD_TIMEOUT);
     try {
       this.stateMachine = new sfn.StateMachine(this, 'Resource', {
         definitionBody,
         stateMachineName: props.stateMachineName,
         stateMachineType: props.stateMachineType ?? sfn.StateMachineType.STANDARD,
-        timeout: props.timeout ?? (props.stateMachineType === sfn.StateMachineType.EXPRESS
-          ? Duration.seconds(EXPRESS_EXECUTION_MAX_SECONDS) : DEFAULT_STANDARD_TIMEOUT),
+        timeout,
         tracingEnabled: props.tracingEnabled ?? true,
         logs: { destination: this.logGroup, level: props.logLevel ?? sfn.LogLevel.ALL, includeExecutionData: true },
       });
@@ -278,6 +282,7 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
     this.alarms = props.alarms === false ? [] : this.createAlarms();
 
     this.checkSyncNeedsStandard(props.stateMachineType);
+    if (props.job) { this.warnIfJobOutlastsTimeout(props.job, timeout); }
     this.acknowledgeFindings();
     addWorkflowGuards(this, this.stateMachine, definitionBody);
   }
@@ -358,6 +363,23 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
     }
   }
 
+  /**
+   * A one-job workflow whose job may run longer, over all its attempts, than the execution may:
+   * Step Functions then stops the execution and its job, and no catch runs, so the failure
+   * handling publishes no summary.
+   */
+  private warnIfJobOutlastsTimeout(job: BatchJob, timeout: Duration): void {
+    const { retryAttempts, timeout: attemptTimeout } = job.jobDefinition;
+    const attempts = retryAttempts ?? 1;
+    if (attemptTimeout === undefined || attemptTimeout.isUnresolved() || timeout.isUnresolved() || Token.isUnresolved(attempts)) { return; }
+    const running = Duration.seconds(attemptTimeout.toSeconds() * attempts);
+    if (running.toSeconds() <= timeout.toSeconds()) { return; }
+    Annotations.of(this).addWarningV2('cdk-batch-stepfunctions:jobOutlastsTimeout',
+      `The job may run for ${running.toHumanString()} (${attempts} attempts of ${attemptTimeout.toHumanString()}), longer than `
+      + `the workflow's \`timeout\` of ${timeout.toHumanString()}. An execution that times out is stopped with its job, and no `
+      + 'failure handling runs for it: no BatchJobFailed summary, no notification. Give the workflow a `timeout` of at least '
+      + `${running.toHumanString()}, or the job a shorter \`timeout\` or fewer \`attempts\`.`);
+  }
 
   /**
    * aws-cdk-lib makes the state machine depend on its role, which its `RoleArn` already does;

@@ -1,5 +1,5 @@
 import { App, CfnOutput, CfnParameter, CfnResource, Duration, NestedStack, Size, Stack, Stage } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -540,6 +540,32 @@ describe('the job and its queue, checked at synth', () => {
   const image = ecs.ContainerImage.fromRegistry('busybox');
   const fairShare = (stack: Stack) => new BatchEnvironment(stack, 'Env', {
     schedulingPolicy: new batch.FairshareSchedulingPolicy(stack, 'Policy', { shares: [{ shareIdentifier: 'teamA', weightFactor: 1 }] }),
+  });
+
+  describe('a job that may outlast the workflow timeout', () => {
+    const warnings = (jobProps: { timeout?: Duration; attempts?: number }, timeout?: Duration) => {
+      const stack = new Stack();
+      const environment = new BatchEnvironment(stack, 'Env');
+      new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image, ...jobProps }), timeout });
+      return Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => `${w.id}: ${w.entry.data}`);
+    };
+
+    test('warns, with the time it may take and the ways out', () => {
+      expect(warnings({ timeout: Duration.hours(20), attempts: 3 })).toEqual([
+        '/Default/Workflow: The job may run for 2 days 12 hours (3 attempts of 20 hours), longer than the workflow\'s `timeout` of '
+        + '1 day. An execution that times out is stopped with its job, and no failure handling runs for it: no BatchJobFailed '
+        + 'summary, no notification. Give the workflow a `timeout` of at least 2 days 12 hours, or the job a shorter `timeout` or '
+        + 'fewer `attempts`. [ack: cdk-batch-stepfunctions:jobOutlastsTimeout]',
+      ]);
+    });
+
+    test.each([
+      ['the defaults (3 attempts of 1 hour, 1 day)', {}, undefined],
+      ['exactly the timeout', { timeout: Duration.hours(8), attempts: 3 }, undefined],
+      ['a workflow timeout long enough', { timeout: Duration.hours(20), attempts: 3 }, Duration.hours(60)],
+    ])('no warning with %s', (_name, jobProps, timeout) => {
+      expect(warnings(jobProps, timeout)).toEqual([]);
+    });
   });
 
   test('a fair-share queue needs a share identifier', () => {
