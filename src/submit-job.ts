@@ -157,7 +157,7 @@ export interface SubmitJobOptions {
 
   /**
    * What the task outputs once the job has finished (`.sync` only; request-response outputs the
-   * job's ARN, name and ID). Cannot be used with `resultSelector` or `outputs`.
+   * job's ARN, name and ID, and COMPACT fails synth there). Cannot be used with `resultSelector` or `outputs`.
    *
    * @default JobOutput.FULL, or a `BatchWorkflow`'s `jobOutput` (COMPACT) for the tasks it reaches
    * from its start, not those inside a Parallel or Map state

@@ -2,7 +2,7 @@ import { Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { JobDefinitionTarget, JobDependencyType, JobQueueTarget, SubmitJob, SubmitJobProps } from '../src';
+import { JobDefinitionTarget, JobDependencyType, JobOutput, JobQueueTarget, SubmitJob, SubmitJobProps } from '../src';
 
 const target = {
   jobQueueTarget: JobQueueTarget.fromName('SecondaryQueue'),
@@ -98,6 +98,9 @@ describe('validation at synth: one failing case per rule', () => {
       'Give one of `jobDefinition` (a construct) and `jobDefinitionTarget` (by name, by ARN, or from the state input), got neither'],
     ['callback pattern', { integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN },
       '`integrationPattern` must be RUN_JOB (.sync) or REQUEST_RESPONSE, got WAIT_FOR_TASK_TOKEN: the AWS Batch integration of Step Functions does not support the callback pattern'],
+    ['compact output without waiting for the job', { integrationPattern: sfn.IntegrationPattern.REQUEST_RESPONSE, output: JobOutput.COMPACT },
+      '`output` must be FULL or not given with integrationPattern REQUEST_RESPONSE, which outputs the job\'s ARN, name and ID as SubmitJob '
+      + 'returns them: COMPACT selects from the finished job, which only RUN_JOB (.sync) waits for, got COMPACT'],
   ])('%s', (_, props, message) => {
     expect(submit(props as Partial<SubmitJobProps>)).toThrow(message);
   });

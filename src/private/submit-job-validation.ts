@@ -6,6 +6,7 @@ import * as limits from './limits';
 import { containsJsonPath, isJsonata } from './state-input';
 import { jobTags } from './submit-job-render';
 import { ContainerOverrides, EvaluateOnExit, JobDependency, JobDependencyType } from '../container-overrides';
+import { JobOutput } from '../job-output';
 import type { SubmitJobProps } from '../submit-job';
 
 /** What validation learns about the props, besides that they are valid. */
@@ -26,6 +27,10 @@ export function validateSubmitJob(props: SubmitJobProps): ValidatedSubmitJob {
       + 'the AWS Batch integration of Step Functions does not support the callback pattern');
   }
 
+  if (props.output === JobOutput.COMPACT && integrationPattern !== sfn.IntegrationPattern.RUN_JOB) {
+    invalid('output', 'must be FULL or not given with integrationPattern REQUEST_RESPONSE, which outputs the job\'s ARN, name and ID '
+      + 'as SubmitJob returns them: COMPACT selects from the finished job, which only RUN_JOB (.sync) waits for', 'COMPACT');
+  }
   for (const [other, value] of [['resultSelector', props.resultSelector], ['outputs', props.outputs]] as const) {
     if (props.output !== undefined && value !== undefined) {
       throw new BatchValidationError(`Give only one of \`output\` and \`${other}\`, got both`);
