@@ -60,6 +60,12 @@ describe('validation at synth: one failing case per rule', () => {
       + 'or, in a JSONata state, an expression (`{% ... %}`), got the text "input=s3://bucket/"'],
     ['a parameter that is no string', { parameters: sfn.TaskInput.fromObject({ input: 's3://bucket/', shards: 4 }) },
       '`parameters["shards"]` must be a string, since Batch\'s job parameters are strings, got 4'],
+    ['a parameter that is a number of the state input', { parameters: sfn.TaskInput.fromObject({ shards: sfn.JsonPath.numberAt('$.shards') }) },
+      '`parameters["shards"]` must be a string, since Batch\'s job parameters are strings; for a number of the state input, '
+      + 'sfn.JsonPath.format(\'{}\', sfn.JsonPath.stringAt(PATH)) makes one, got a number token'],
+    ['a parameter that is a list of the state input', { parameters: sfn.TaskInput.fromObject({ files: sfn.JsonPath.listAt('$.files') }) },
+      '`parameters["files"]` must be a string, since Batch\'s job parameters are strings; for a number of the state input, '
+      + 'sfn.JsonPath.format(\'{}\', sfn.JsonPath.stringAt(PATH)) makes one, got a list token'],
     ['dependsOn from the state input as a whole', { dependsOn: sfn.JsonPath.listAt('$.deps') as any },
       '`dependsOn` must be a list of dependencies written in the app (each `jobId` may come from the state input), got a list from the state input or a token'],
     ['a dependency without a job', { dependsOn: [{ type: JobDependencyType.N_TO_N }] },
@@ -103,6 +109,14 @@ describe('validation at synth: one failing case per rule', () => {
       + 'returns them: COMPACT selects from the finished job, which only RUN_JOB (.sync) waits for, got COMPACT'],
   ])('%s', (_, props, message) => {
     expect(submit(props as Partial<SubmitJobProps>)).toThrow(message);
+  });
+
+  test('a number of the state input made a string, as the error says, is accepted and rendered as one', () => {
+    const stack = new Stack();
+    const task = new SubmitJob(stack, 'Task', {
+      ...target, jobName: 'job', parameters: sfn.TaskInput.fromObject({ shards: sfn.JsonPath.format('{}', sfn.JsonPath.stringAt('$.shards')) }),
+    });
+    expect(stack.resolve(task.toStateJson()).Parameters.Parameters).toEqual({ 'shards.$': "States.Format('{}', $.shards)" });
   });
 
   test('the limits themselves are accepted', () => {

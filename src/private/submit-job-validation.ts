@@ -119,8 +119,14 @@ function checkParameters(parameters: sfn.TaskInput | undefined): void {
   }
   if (parameters.type !== sfn.InputType.OBJECT) { return; }
   for (const [name, value] of Object.entries<unknown>(parameters.value)) {
+    const property = `parameters[${JSON.stringify(name)}]`;
+    if ((typeof value === 'number' || Array.isArray(value)) && Token.isUnresolved(value)) {
+      // sfn.JsonPath.numberAt or listAt, or a number or list known at deploy time: rendered as it is, not a string.
+      invalid(property, 'must be a string, since Batch\'s job parameters are strings; for a number of the state input, '
+        + 'sfn.JsonPath.format(\'{}\', sfn.JsonPath.stringAt(PATH)) makes one', `a ${typeof value === 'number' ? 'number' : 'list'} token`);
+    }
     if (typeof value !== 'string' && !Token.isUnresolved(value)) {
-      invalid(`parameters[${JSON.stringify(name)}]`, 'must be a string, since Batch\'s job parameters are strings', JSON.stringify(value));
+      invalid(property, 'must be a string, since Batch\'s job parameters are strings', JSON.stringify(value));
     }
   }
 }
