@@ -126,7 +126,8 @@ export class JobDefinitionTarget {
       invalid('jobDefinition', 'must be a job definition name of 1 to 128 letters, numbers, hyphens and underscores, optionally followed by '
         + `\`:REVISION\`${hint(jobDefinitionName, 'JobDefinitionTarget')}`, JSON.stringify(jobDefinitionName));
     }
-    return new JobDefinitionTarget(jobDefinitionName, undefined, (scope) => definitionArns(scope, withoutRevision(jobDefinitionName)));
+    return new JobDefinitionTarget(jobDefinitionName, undefined,
+      (scope) => definitionArns(scope, withoutRevision(jobDefinitionName), {}, withoutRevisionMaybe(jobDefinitionName)));
   }
 
   /**
@@ -137,7 +138,8 @@ export class JobDefinitionTarget {
     rejectStateInput('jobDefinition', jobDefinitionArn, 'JobDefinitionTarget');
     const arn = checkArn('jobDefinition', jobDefinitionArn, 'job-definition', JOB_DEFINITION_NAME_AND_REVISION_PATTERN, 'NAME or NAME:REVISION',
       'JobDefinitionTarget');
-    return new JobDefinitionTarget(jobDefinitionArn, undefined, (scope) => definitionArns(scope, withoutRevision(arn.resourceName!), placeOf(arn)));
+    return new JobDefinitionTarget(jobDefinitionArn, undefined,
+      (scope) => definitionArns(scope, withoutRevision(arn.resourceName!), placeOf(arn), withoutRevisionMaybe(arn.resourceName!)));
   }
 
   /**
@@ -182,7 +184,8 @@ export class JobDefinitionTarget {
     checkAllowed(allowed, 'job definition');
     // Each by its own name, even a job of a BatchEnvironment: the input may name these only.
     return new JobDefinitionTarget(input.value, input,
-      (scope) => allowed?.flatMap((d) => exactArns(scope, d))
+      // The input may name any of them without a revision.
+      (scope) => allowed?.flatMap((d) => exactArns(scope, d, true))
         ?? [Stack.of(scope).formatArn({ service: 'batch', resource: 'job-definition', resourceName: '*' })],
       allowed === undefined);
   }
@@ -209,15 +212,20 @@ function queueArn(scope: IConstruct, name: string): string {
 }
 
 /**
- * One definition: by its name alone, and every revision of it. Batch authorizes a request that names
- * a definition without a revision (`NAME`, or an ARN without `:REVISION`) against `job-definition/NAME`,
- * which `NAME:*` does not match; a request with a revision, against `NAME:REVISION`. Every revision
- * keeps a new revision working while a deploy rolls out. In the stack's partition, account and
- * region, unless `place` names others.
+ * Every revision of one definition, and with `byNameAlone` the definition by its name alone. Batch
+ * authorizes a request that names a definition with a revision against `job-definition/NAME:REVISION`,
+ * and one without (`NAME`, or an ARN without `:REVISION`: its latest active revision) against
+ * `job-definition/NAME`, which `NAME:*` does not match. Every revision keeps a new revision working
+ * while a deploy rolls out. In the stack's partition, account and region, unless `place` names others.
  */
-function definitionArns(scope: IConstruct, name: string, place: Place = {}): string[] {
-  return [name, `${name}:*`].map((resourceName) =>
+function definitionArns(scope: IConstruct, name: string, place: Place, byNameAlone: boolean): string[] {
+  return [...byNameAlone ? [name] : [], `${name}:*`].map((resourceName) =>
     Stack.of(scope).formatArn({ ...place, service: 'batch', resource: 'job-definition', resourceName }));
+}
+
+/** Whether a name or `NAME:REVISION` may have no revision: a literal without one, or a token. */
+function withoutRevisionMaybe(nameAndRevision: string): boolean {
+  return Token.isUnresolved(nameAndRevision) || !nameAndRevision.includes(':');
 }
 
 /** Where a resource is: the partition, account and region of an ARN. */
@@ -240,12 +248,18 @@ function grantedArns(scope: IConstruct, jobDefinition: batch.IJobDefinition): st
  * name in its ARN. (The L2s' `jobDefinitionName` is no name for every kind of definition: a
  * multi-node or EKS definition's is its ARN, or NAME:REVISION when imported.) An imported
  * definition is where its ARN says, which aws-cdk-lib's imports do not record in their `env`.
+ * Also the definition by its name alone when the state may name it so: `byNameAlone`, a definition
+ * with a literal name (named so by the state machine of another stack, or by an ARN without a
+ * revision in another region: the stack of the state machine decides, not that of the task), or
+ * an imported ARN without a revision.
  */
-function exactArns(scope: IConstruct, jobDefinition: batch.IJobDefinition): string[] {
+function exactArns(scope: IConstruct, jobDefinition: batch.IJobDefinition, byNameAlone = false): string[] {
   const arn = () => Arn.split(jobDefinition.jobDefinitionArn, ArnFormat.SLASH_RESOURCE_NAME);
   const imported = !ownResource(jobDefinition);
   const place = imported ? placeOf(arn()) : { account: jobDefinition.env.account, region: jobDefinition.env.region };
-  return definitionArns(scope, literalName(jobDefinition) ?? withoutRevision(arn().resourceName!), place);
+  const name = literalName(jobDefinition);
+  const mayRenderByName = name !== undefined || (imported && withoutRevisionMaybe(arn().resourceName!));
+  return definitionArns(scope, name ?? withoutRevision(arn().resourceName!), place, byNameAlone || mayRenderByName);
 }
 
 /**

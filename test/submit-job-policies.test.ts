@@ -90,7 +90,7 @@ describe('least-privilege IAM', () => {
     expect(statements.map((s) => s.Action)).not.toContain('batch:TagResource');
   });
 
-  test('constructs: the queue ARN, and the definition by its name and every revision of it', () => {
+  test('constructs: the queue ARN and every revision of the definition (rendered with its revision)', () => {
     const { statements } = statementsOf((stack) => new SubmitJob(stack, 'Task', {
       jobQueue: batch.JobQueue.fromJobQueueArn(stack, 'Queue', 'arn:aws:batch:us-east-1:111122223333:job-queue/Main'),
       jobDefinition: batch.EcsJobDefinition.fromJobDefinitionArn(stack, 'Definition', 'arn:aws:batch:us-east-1:111122223333:job-definition/prep:3'),
@@ -102,7 +102,6 @@ describe('least-privilege IAM', () => {
       Resource: [
         'arn:aws:batch:us-east-1:111122223333:job-queue/Main',
         // Where the ARN says, as the queue: the stack's partition is not assumed.
-        'arn:aws:batch:us-east-1:111122223333:job-definition/prep',
         'arn:aws:batch:us-east-1:111122223333:job-definition/prep:*',
         JOBS,
       ],
@@ -116,14 +115,14 @@ describe('least-privilege IAM', () => {
         jobQueueTarget: JobQueueTarget.fromName('q'),
         ...typeof target === 'function' ? { jobDefinition: target(stack) } : target,
         jobName: 'job',
-      })).statements[0].Resource.slice(1, 3);
+      })).statements[0].Resource[1];
     expect(definitionOf({ jobDefinitionTarget: JobDefinitionTarget.fromArn(elsewhere) }))
-      .toEqual(['arn:aws:batch:eu-west-1:444455556666:job-definition/shared', 'arn:aws:batch:eu-west-1:444455556666:job-definition/shared:*']);
+      .toEqual('arn:aws:batch:eu-west-1:444455556666:job-definition/shared:*');
     expect(definitionOf((stack) => batch.EcsJobDefinition.fromJobDefinitionArn(stack, 'Shared', elsewhere)))
-      .toEqual(['arn:aws:batch:eu-west-1:444455556666:job-definition/shared', 'arn:aws:batch:eu-west-1:444455556666:job-definition/shared:*']);
+      .toEqual('arn:aws:batch:eu-west-1:444455556666:job-definition/shared:*');
   });
 
-  test('multi-node job definitions: the one definition and every revision of it, by the name in its ARN', () => {
+  test('multi-node job definitions: every revision of the one definition, by the name in its ARN', () => {
     const { statements } = statementsOf((stack) => {
       const container = new batch.EcsEc2ContainerDefinition(stack, 'Container', {
         image: ecs.ContainerImage.fromRegistry('busybox'), cpu: 1, memory: Size.gibibytes(1),
@@ -136,16 +135,50 @@ describe('least-privilege IAM', () => {
       return new SubmitJob(stack, 'Own', { jobQueueTarget: queue, jobDefinition: own, jobName: 'own' })
         .next(new SubmitJob(stack, 'Imported', { jobQueueTarget: queue, jobDefinition: imported, jobName: 'imported' }));
     });
-    const definitions = statements.filter((s) => s.Action === 'batch:SubmitJob').map((s) => s.Resource.slice(1, 3));
+    const definitions = statements.filter((s) => s.Action === 'batch:SubmitJob').map((s) => s.Resource[1]);
     // The name of the ARN `Ref` gives: job-definition/NAME:REVISION → NAME.
     const nameInArn = { 'Fn::Select': [0, { 'Fn::Split': [':', { 'Fn::Select': [1, { 'Fn::Split': ['/', { 'Fn::Select': [5, { 'Fn::Split': [':', { Ref: expect.stringMatching(/^MultiNode/) }] }] }] }] }] }] };
     expect(definitions).toEqual([
-      [
-        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':batch:us-east-1:111122223333:job-definition/', nameInArn]] },
-        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':batch:us-east-1:111122223333:job-definition/', nameInArn, ':*']] },
-      ],
-      ['arn:aws:batch:us-east-1:111122223333:job-definition/mnp', 'arn:aws:batch:us-east-1:111122223333:job-definition/mnp:*'],
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':batch:us-east-1:111122223333:job-definition/', nameInArn, ':*']] },
+      'arn:aws:batch:us-east-1:111122223333:job-definition/mnp:*',
     ]);
+  });
+
+  describe('a state that names the definition without a revision: also granted by its name alone', () => {
+    // Batch authorizes it against job-definition/NAME, which NAME:* does not match.
+    const definitionResources = (target: Pick<SubmitJobOptions, 'jobDefinitionTarget'> | ((stack: Stack) => batch.IJobDefinition)) =>
+      statementsOf((stack) => new SubmitJob(stack, 'Task', {
+        jobQueueTarget: JobQueueTarget.fromName('q'),
+        ...typeof target === 'function' ? { jobDefinition: target(stack) } : target,
+        jobName: 'job',
+      })).statements[0].Resource.slice(1, -1);
+    const image = ecs.ContainerImage.fromRegistry('busybox');
+
+    const elsewhere = 'arn:aws:batch:eu-west-1:444455556666:job-definition/prep';
+    test.each([
+      ['a name', { jobDefinitionTarget: JobDefinitionTarget.fromName('prep') },
+        [arn('batch:us-east-1:111122223333:job-definition/prep'), arn('batch:us-east-1:111122223333:job-definition/prep:*')]],
+      ['an ARN', { jobDefinitionTarget: JobDefinitionTarget.fromArn(elsewhere) }, [elsewhere, `${elsewhere}:*`]],
+      ['an imported ARN', (stack: Stack) => batch.EcsJobDefinition.fromJobDefinitionArn(stack, 'Prep', elsewhere), [elsewhere, `${elsewhere}:*`]],
+    ])('%s without a revision', (_name, target, expected) => {
+      expect(definitionResources(target)).toEqual(expected);
+    });
+
+    test.each([
+      ['a name with a revision', { jobDefinitionTarget: JobDefinitionTarget.fromName('prep:3') }],
+      ['an imported ARN with a revision', (stack: Stack) => batch.EcsJobDefinition.fromJobDefinitionArn(stack, 'Prep',
+        'arn:aws:batch:us-east-1:111122223333:job-definition/prep:3')],
+    ])('not %s', (_name, target) => {
+      expect(definitionResources(target)).toHaveLength(1);
+    });
+
+    test('a definition with a literal name, which the state machine of another stack names so', () => {
+      const resources = definitionResources((stack) => new batch.EcsJobDefinition(stack, 'Named', {
+        jobDefinitionName: 'prep',
+        container: new batch.EcsFargateContainerDefinition(stack, 'Container', { image, cpu: 1, memory: Size.gibibytes(2) }),
+      }));
+      expect(resources).toEqual([arn('batch:us-east-1:111122223333:job-definition/prep'), arn('batch:us-east-1:111122223333:job-definition/prep:*')]);
+    });
   });
 
   test('an allow-list of jobs of a BatchEnvironment grants each by its own name, not the environment\'s prefix', () => {
