@@ -24,7 +24,7 @@ export interface BatchEnvironmentProps {
 
   /**
    * How many NAT gateways the created VPC has: 1 (cheaper) or 2 (one per Availability Zone).
-   * Only when the VPC is created, not with `vpc`. It must be known at synth, not a token.
+   * Only when the VPC is created, not with `vpc`. Not a token.
    *
    * @default 1
    */
@@ -91,7 +91,7 @@ export interface BatchEnvironmentProps {
 
   /**
    * How long a job may stay stuck in `RUNNABLE` before the queue cancels it: 10 minutes to 24 hours,
-   * known at synth (not a token).
+   * not a token.
    *
    * @default Duration.hours(1)
    */

@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, Duration, Token, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -16,6 +16,7 @@ import { addWorkflowGuards } from './private/guards';
 import { EXPRESS_EXECUTION_MAX_SECONDS } from './private/limits';
 import {
   failureStateNameCollision, jobNameFromId, stateOfAnotherWorkflow, submitJobsOf, syncBatchStates, validateWorkflowProps,
+  warnIfJobOutlastsTimeout,
 } from './private/workflow-validation';
 import { SubmitJob } from './submit-job';
 
@@ -123,7 +124,7 @@ export interface BatchWorkflowProps {
    * How long an execution may run in all: for an Express state machine, at most five minutes, the
    * longest an Express execution runs. An execution that times out is stopped, and its failure
    * handling does not run: a one-job workflow warns at synth when its job may run longer than this
-   * over all its attempts (`attempts` × the job's `timeout`).
+   * over all its attempts (`attempts` × the job's `timeout`, time in the queue not counted).
    *
    * @default Duration.days(1); for an Express state machine, Duration.minutes(5)
    */
@@ -282,7 +283,7 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
     this.alarms = props.alarms === false ? [] : this.createAlarms();
 
     this.checkSyncNeedsStandard(props.stateMachineType);
-    if (props.job) { this.warnIfJobOutlastsTimeout(props.job, timeout); }
+    if (props.job) { warnIfJobOutlastsTimeout(this, props.job, timeout, props.handleFailures !== false); }
     this.acknowledgeFindings();
     addWorkflowGuards(this, this.stateMachine, definitionBody);
   }
@@ -361,24 +362,6 @@ export class BatchWorkflow extends Construct implements iam.IGrantable {
         + `${sync.join(', ')}: Step Functions runs .sync integrations only in Standard workflows. `
         + 'Use STANDARD, or integrationPattern REQUEST_RESPONSE on these tasks.');
     }
-  }
-
-  /**
-   * A one-job workflow whose job may run longer, over all its attempts, than the execution may:
-   * Step Functions then stops the execution and its job, and no catch runs, so the failure
-   * handling publishes no summary.
-   */
-  private warnIfJobOutlastsTimeout(job: BatchJob, timeout: Duration): void {
-    const { retryAttempts, timeout: attemptTimeout } = job.jobDefinition;
-    const attempts = retryAttempts ?? 1;
-    if (attemptTimeout === undefined || attemptTimeout.isUnresolved() || timeout.isUnresolved() || Token.isUnresolved(attempts)) { return; }
-    const running = Duration.seconds(attemptTimeout.toSeconds() * attempts);
-    if (running.toSeconds() <= timeout.toSeconds()) { return; }
-    Annotations.of(this).addWarningV2('cdk-batch-stepfunctions:jobOutlastsTimeout',
-      `The job may run for ${running.toHumanString()} (${attempts} attempts of ${attemptTimeout.toHumanString()}), longer than `
-      + `the workflow's \`timeout\` of ${timeout.toHumanString()}. An execution that times out is stopped with its job, and no `
-      + 'failure handling runs for it: no BatchJobFailed summary, no notification. Give the workflow a `timeout` of at least '
-      + `${running.toHumanString()}, or the job a shorter \`timeout\` or fewer \`attempts\`.`);
   }
 
   /**

@@ -387,11 +387,12 @@ describe('validation', () => {
   test.each([
     // ec2.Vpc would build no NAT gateway for a token and leave the private subnets without a way out.
     ['natGateways', (s: Stack) => ({ natGateways: new CfnParameter(s, 'Nat', { type: 'Number', default: 2 }).valueAsNumber }),
-      '`natGateways` must be known at synth (1 or 2), since it decides how many NAT gateways the VPC is built with, '
-      + 'got a value known only at deploy time'],
+      '`natGateways` must be known when the environment is built (1 or 2), since it decides how many NAT gateways the VPC is built '
+      + 'with, got a token'],
     // The JobQueue L2 checks it at synth, and would take the token's number for the duration.
     ['cancelStuckJobsAfter', (s: Stack) => ({ cancelStuckJobsAfter: Duration.seconds(new CfnParameter(s, 'After', { type: 'Number' }).valueAsNumber) }),
-      '`cancelStuckJobsAfter` must be known at synth, since the job queue L2 checks it then, got a value known only at deploy time'],
+      '`cancelStuckJobsAfter` must be a Duration of 10 minutes to 24 hours known when the environment is built, since the job queue L2 '
+      + 'checks it then, got a token'],
   ])('a token %s fails, naming it', (_name, props, message) => {
     const stack = new Stack();
     expect(() => new BatchEnvironment(stack, 'Env', props(stack))).toThrow(new Error(message));

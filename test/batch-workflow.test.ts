@@ -72,6 +72,8 @@ describe('defaults', () => {
       }),
     });
     expect(stateMachineDefinition(stack).TimeoutSeconds).toEqual(300);
+    // The workflow's default output (COMPACT) leaves a request-response task's output as it is.
+    expect(Object.keys(stateMachineDefinition(stack).States.Run.Branches[0].States.Fire)).toEqual(['End', 'Type', 'Resource', 'Parameters']);
   });
 
   test('alarms on failed, timed-out and aborted executions', () => {
@@ -543,19 +545,28 @@ describe('the job and its queue, checked at synth', () => {
   });
 
   describe('a job that may outlast the workflow timeout', () => {
-    const warnings = (jobProps: { timeout?: Duration; attempts?: number }, timeout?: Duration) => {
+    const warnings = (jobProps: { timeout?: Duration; attempts?: number }, timeout?: Duration, handleFailures?: boolean) => {
       const stack = new Stack();
       const environment = new BatchEnvironment(stack, 'Env');
-      new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image, ...jobProps }), timeout });
+      new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image, ...jobProps }), timeout, handleFailures });
       return Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => `${w.id}: ${w.entry.data}`);
     };
 
     test('warns, with the time it may take and the ways out', () => {
       expect(warnings({ timeout: Duration.hours(20), attempts: 3 })).toEqual([
-        '/Default/Workflow: The job may run for 2 days 12 hours (3 attempts of 20 hours), longer than the workflow\'s `timeout` of '
-        + '1 day. An execution that times out is stopped with its job, and no failure handling runs for it: no BatchJobFailed '
-        + 'summary, no notification. Give the workflow a `timeout` of at least 2 days 12 hours, or the job a shorter `timeout` or '
-        + 'fewer `attempts`. [ack: cdk-batch-stepfunctions:jobOutlastsTimeout]',
+        '/Default/Workflow: The job may run for 2 days 12 hours (3 attempts of 20 hours, not counting time in the queue), longer '
+        + 'than the workflow\'s `timeout` of 1 day. An execution that times out is stopped with its job, and no failure handling runs '
+        + 'for it: no BatchJobFailed summary, no notification. Give the workflow a `timeout` of at least 2 days 12 hours, or the job '
+        + 'a shorter `timeout` or fewer `attempts`. [ack: cdk-batch-stepfunctions:jobOutlastsTimeout]',
+      ]);
+    });
+
+    test('one attempt, and a workflow without failure handling', () => {
+      expect(warnings({ timeout: Duration.minutes(90), attempts: 1 }, Duration.hours(1), false)).toEqual([
+        '/Default/Workflow: The job may run for 1 hour 30 minutes (1 attempt of 1 hour 30 minutes, not counting time in the queue), '
+        + 'longer than the workflow\'s `timeout` of 1 hour. An execution that times out is stopped with its job. Give the workflow a '
+        + '`timeout` of at least 1 hour 30 minutes, or the job a shorter `timeout` or fewer `attempts`. '
+        + '[ack: cdk-batch-stepfunctions:jobOutlastsTimeout]',
       ]);
     });
 

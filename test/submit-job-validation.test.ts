@@ -1,4 +1,4 @@
-import { Duration, Size, Stack, Token } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -61,11 +61,11 @@ describe('validation at synth: one failing case per rule', () => {
     ['a parameter that is no string', { parameters: sfn.TaskInput.fromObject({ input: 's3://bucket/', shards: 4 }) },
       '`parameters["shards"]` must be a string, since Batch\'s job parameters are strings, got 4'],
     ['a parameter that is a number of the state input', { parameters: sfn.TaskInput.fromObject({ shards: sfn.JsonPath.numberAt('$.shards') }) },
-      '`parameters["shards"]` must be a string, since Batch\'s job parameters are strings; for a number of the state input, '
-      + 'sfn.JsonPath.format(\'{}\', sfn.JsonPath.stringAt(PATH)) makes one, got a number token'],
+      '`parameters["shards"]` must be a string, since Batch\'s job parameters are strings: sfn.JsonPath.format(\'{}\', '
+      + 'sfn.JsonPath.stringAt(PATH)) makes one of a number of the state input, Token.asString(...) of a deploy-time number, got a number token'],
     ['a parameter that is a list of the state input', { parameters: sfn.TaskInput.fromObject({ files: sfn.JsonPath.listAt('$.files') }) },
-      '`parameters["files"]` must be a string, since Batch\'s job parameters are strings; for a number of the state input, '
-      + 'sfn.JsonPath.format(\'{}\', sfn.JsonPath.stringAt(PATH)) makes one, got a list token'],
+      '`parameters["files"]` must be a string, since Batch\'s job parameters are strings: sfn.JsonPath.jsonToString('
+      + 'sfn.JsonPath.listAt(PATH)) makes one of a list of the state input, as JSON text, got a list token'],
     ['dependsOn from the state input as a whole', { dependsOn: sfn.JsonPath.listAt('$.deps') as any },
       '`dependsOn` must be a list of dependencies written in the app (each `jobId` may come from the state input), got a list from the state input or a token'],
     ['a dependency without a job', { dependsOn: [{ type: JobDependencyType.N_TO_N }] },
@@ -111,12 +111,22 @@ describe('validation at synth: one failing case per rule', () => {
     expect(submit(props as Partial<SubmitJobProps>)).toThrow(message);
   });
 
-  test('a number of the state input made a string, as the error says, is accepted and rendered as one', () => {
+  test('numbers and lists made strings, as the errors say, are accepted and rendered as strings', () => {
     const stack = new Stack();
     const task = new SubmitJob(stack, 'Task', {
-      ...target, jobName: 'job', parameters: sfn.TaskInput.fromObject({ shards: sfn.JsonPath.format('{}', sfn.JsonPath.stringAt('$.shards')) }),
+      ...target,
+      jobName: 'job',
+      parameters: sfn.TaskInput.fromObject({
+        shards: sfn.JsonPath.format('{}', sfn.JsonPath.stringAt('$.shards')),
+        files: sfn.JsonPath.jsonToString(sfn.JsonPath.listAt('$.files')),
+        retries: Token.asString(new CfnParameter(stack, 'Retries', { type: 'Number' }).valueAsNumber),
+      }),
     });
-    expect(stack.resolve(task.toStateJson()).Parameters.Parameters).toEqual({ 'shards.$': "States.Format('{}', $.shards)" });
+    expect(stack.resolve(task.toStateJson()).Parameters.Parameters).toEqual({
+      'shards.$': "States.Format('{}', $.shards)",
+      'files.$': 'States.JsonToString($.files)',
+      'retries': { Ref: 'Retries' },
+    });
   });
 
   test('the limits themselves are accepted', () => {

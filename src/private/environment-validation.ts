@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import type { BatchEnvironmentProps } from '../batch-environment';
 import { Capacity, Platform } from '../capacity';
 import { checkSeconds, conflict, rejectWith } from './checks';
-import { checkCount, checkRange, invalid } from './errors';
+import { checkCount, checkRange, fmt, invalid } from './errors';
 import { computeEnvironmentPlatform } from './job-placement';
 import {
   COMPUTE_ENVIRONMENTS_PER_QUEUE_MAX, JOB_QUEUE_PRIORITY_MAX, JOB_QUEUE_PRIORITY_MIN,
@@ -66,12 +66,14 @@ export function validateEnvironmentProps(props: BatchEnvironmentProps): Capacity
   }
   if (props.natGateways !== undefined && Token.isUnresolved(props.natGateways)) {
     // ec2.Vpc counts its NAT gateways at synth: a token's number builds none, and private subnets without a way out.
-    invalid('natGateways', `must be known at synth (${NAT_GATEWAYS_MIN} or ${NAT_GATEWAYS_MAX}), since it decides how many NAT gateways `
-      + 'the VPC is built with', 'a value known only at deploy time');
+    invalid('natGateways', `must be known when the environment is built (${NAT_GATEWAYS_MIN} or ${NAT_GATEWAYS_MAX}), since it decides how `
+      + 'many NAT gateways the VPC is built with', 'a token');
   }
   if (props.cancelStuckJobsAfter?.isUnresolved()) {
     // aws-cdk-lib's JobQueue checks it at synth and takes a token's number for the duration.
-    invalid('cancelStuckJobsAfter', 'must be known at synth, since the job queue L2 checks it then', 'a value known only at deploy time');
+    invalid('cancelStuckJobsAfter', `must be a Duration of ${fmt(JOB_STATE_TIME_LIMIT_MIN_SECONDS / 60)} minutes to `
+      + `${fmt(JOB_STATE_TIME_LIMIT_MAX_SECONDS / 3600)} hours known when the environment is built, since the job queue L2 checks it then`,
+    'a token');
   }
   checkRange('natGateways', props.natGateways, NAT_GATEWAYS_MIN, NAT_GATEWAYS_MAX);
   checkRange('priority', props.priority, JOB_QUEUE_PRIORITY_MIN, JOB_QUEUE_PRIORITY_MAX);

@@ -18,7 +18,8 @@ export interface ValidatedSubmitJob {
 
 /**
  * Checks every SubmitJob property against the limits of AWS Batch. Unresolved tokens (values
- * from the state input, or known only at deploy time) are skipped.
+ * from the state input, or known only at deploy time) are skipped, unless their type alone is
+ * wrong there (a number or list token for a job parameter, which is a string).
  */
 export function validateSubmitJob(props: SubmitJobProps): ValidatedSubmitJob {
   const integrationPattern = props.integrationPattern ?? sfn.IntegrationPattern.RUN_JOB;
@@ -122,8 +123,10 @@ function checkParameters(parameters: sfn.TaskInput | undefined): void {
     const property = `parameters[${JSON.stringify(name)}]`;
     if ((typeof value === 'number' || Array.isArray(value)) && Token.isUnresolved(value)) {
       // sfn.JsonPath.numberAt or listAt, or a number or list known at deploy time: rendered as it is, not a string.
-      invalid(property, 'must be a string, since Batch\'s job parameters are strings; for a number of the state input, '
-        + 'sfn.JsonPath.format(\'{}\', sfn.JsonPath.stringAt(PATH)) makes one', `a ${typeof value === 'number' ? 'number' : 'list'} token`);
+      const [what, wayOut] = typeof value === 'number'
+        ? ['number', 'sfn.JsonPath.format(\'{}\', sfn.JsonPath.stringAt(PATH)) makes one of a number of the state input, Token.asString(...) of a deploy-time number']
+        : ['list', 'sfn.JsonPath.jsonToString(sfn.JsonPath.listAt(PATH)) makes one of a list of the state input, as JSON text'];
+      invalid(property, `must be a string, since Batch's job parameters are strings: ${wayOut}`, `a ${what} token`);
     }
     if (typeof value !== 'string' && !Token.isUnresolved(value)) {
       invalid(property, 'must be a string, since Batch\'s job parameters are strings', JSON.stringify(value));

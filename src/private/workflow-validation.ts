@@ -1,8 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { IConstruct } from 'constructs';
 import { checkSeconds, conflict, exactlyOne } from './checks';
 import { BatchValidationError, fmt, invalid } from './errors';
 import { EXPRESS_EXECUTION_MAX_SECONDS, JOB_NAME_MAX_LENGTH } from './limits';
+import type { BatchJob } from '../batch-job';
 import type { BatchWorkflowProps } from '../batch-workflow';
 import { SubmitJob } from '../submit-job';
 
@@ -38,6 +40,25 @@ export function validateWorkflowProps(props: BatchWorkflowProps): void {
   if (props.handleFailures === false && (props.notificationTopic !== undefined || props.createNotificationTopic)) {
     throw new BatchValidationError('`handleFailures: false` cannot be used with a notification topic: failures are notified by the failure handling');
   }
+}
+
+/**
+ * Warns on a one-job workflow whose job may run longer, over all its attempts, than the execution
+ * may: Step Functions then stops the execution and its job, and no catch runs, so the failure
+ * handling publishes no summary. Time the job waits in the queue is not counted.
+ */
+export function warnIfJobOutlastsTimeout(workflow: IConstruct, job: BatchJob, timeout: Duration, handlesFailures: boolean): void {
+  const { retryAttempts, timeout: attemptTimeout } = job.jobDefinition;
+  const attempts = retryAttempts ?? 1;
+  if (attemptTimeout === undefined || attemptTimeout.isUnresolved() || timeout.isUnresolved() || Token.isUnresolved(attempts)) { return; }
+  const running = Duration.seconds(attemptTimeout.toSeconds() * attempts);
+  if (running.toSeconds() <= timeout.toSeconds()) { return; }
+  const unhandled = handlesFailures ? ', and no failure handling runs for it: no BatchJobFailed summary, no notification' : '';
+  Annotations.of(workflow).addWarningV2('cdk-batch-stepfunctions:jobOutlastsTimeout',
+    `The job may run for ${running.toHumanString()} (${attempts} ${attempts === 1 ? 'attempt' : 'attempts'} of `
+    + `${attemptTimeout.toHumanString()}, not counting time in the queue), longer than the workflow's \`timeout\` of `
+    + `${timeout.toHumanString()}. An execution that times out is stopped with its job${unhandled}. Give the workflow a \`timeout\` `
+    + `of at least ${running.toHumanString()}, or the job a shorter \`timeout\` or fewer \`attempts\`.`);
 }
 
 /**
