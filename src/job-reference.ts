@@ -127,7 +127,7 @@ export class JobDefinitionTarget {
         + `\`:REVISION\`${hint(jobDefinitionName, 'JobDefinitionTarget')}`, JSON.stringify(jobDefinitionName));
     }
     return new JobDefinitionTarget(jobDefinitionName, undefined,
-      (scope) => definitionArns(scope, withoutRevision(jobDefinitionName), {}, withoutRevisionMaybe(jobDefinitionName)));
+      (scope) => definitionArns(scope, withoutRevision(jobDefinitionName), {}, mayLackRevision(jobDefinitionName)));
   }
 
   /**
@@ -139,7 +139,7 @@ export class JobDefinitionTarget {
     const arn = checkArn('jobDefinition', jobDefinitionArn, 'job-definition', JOB_DEFINITION_NAME_AND_REVISION_PATTERN, 'NAME or NAME:REVISION',
       'JobDefinitionTarget');
     return new JobDefinitionTarget(jobDefinitionArn, undefined,
-      (scope) => definitionArns(scope, withoutRevision(arn.resourceName!), placeOf(arn), withoutRevisionMaybe(arn.resourceName!)));
+      (scope) => definitionArns(scope, withoutRevision(arn.resourceName!), placeOf(arn), mayLackRevision(arn.resourceName!)));
   }
 
   /**
@@ -224,7 +224,7 @@ function definitionArns(scope: IConstruct, name: string, place: Place, byNameAlo
 }
 
 /** Whether a name or `NAME:REVISION` may have no revision: a literal without one, or a token. */
-function withoutRevisionMaybe(nameAndRevision: string): boolean {
+function mayLackRevision(nameAndRevision: string): boolean {
   return Token.isUnresolved(nameAndRevision) || !nameAndRevision.includes(':');
 }
 
@@ -258,7 +258,7 @@ function exactArns(scope: IConstruct, jobDefinition: batch.IJobDefinition, byNam
   const imported = !ownResource(jobDefinition);
   const place = imported ? placeOf(arn()) : { account: jobDefinition.env.account, region: jobDefinition.env.region };
   const name = literalName(jobDefinition);
-  const mayRenderByName = name !== undefined || (imported && withoutRevisionMaybe(arn().resourceName!));
+  const mayRenderByName = name !== undefined || (imported && mayLackRevision(arn().resourceName!));
   return definitionArns(scope, name ?? withoutRevision(arn().resourceName!), place, byNameAlone || mayRenderByName);
 }
 
