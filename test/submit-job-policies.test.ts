@@ -30,6 +30,15 @@ function statementsOf(build: (stack: Stack) => sfn.IChainable) {
   return { stack, statements: policy.Properties.PolicyDocument.Statement as any[] };
 }
 
+/** The job definition resources of SubmitJob, for a task on a queue by name and the definition `target` gives. */
+function definitionResources(target: Pick<SubmitJobOptions, 'jobDefinitionTarget'> | ((stack: Stack) => batch.IJobDefinition)) {
+  return statementsOf((stack) => new SubmitJob(stack, 'Task', {
+    jobQueueTarget: JobQueueTarget.fromName('q'),
+    ...typeof target === 'function' ? { jobDefinition: target(stack) } : target,
+    jobName: 'job',
+  })).statements[0].Resource.slice(1, -1);
+}
+
 function machineStatements(options: Partial<SubmitJobOptions> & Partial<sfn.TaskStateBaseProps>) {
   return statementsOf((stack) => new SubmitJob(stack, 'Task', {
     jobQueueTarget: JobQueueTarget.fromName('SecondaryQueue'),
@@ -110,16 +119,10 @@ describe('least-privilege IAM', () => {
 
   test('a definition by ARN in another account and region: granted there, by target and by construct alike', () => {
     const elsewhere = 'arn:aws:batch:eu-west-1:444455556666:job-definition/shared:2';
-    const definitionOf = (target: Pick<SubmitJobOptions, 'jobDefinitionTarget'> | ((stack: Stack) => batch.IJobDefinition)) =>
-      statementsOf((stack) => new SubmitJob(stack, 'Task', {
-        jobQueueTarget: JobQueueTarget.fromName('q'),
-        ...typeof target === 'function' ? { jobDefinition: target(stack) } : target,
-        jobName: 'job',
-      })).statements[0].Resource[1];
-    expect(definitionOf({ jobDefinitionTarget: JobDefinitionTarget.fromArn(elsewhere) }))
-      .toEqual('arn:aws:batch:eu-west-1:444455556666:job-definition/shared:*');
-    expect(definitionOf((stack) => batch.EcsJobDefinition.fromJobDefinitionArn(stack, 'Shared', elsewhere)))
-      .toEqual('arn:aws:batch:eu-west-1:444455556666:job-definition/shared:*');
+    expect(definitionResources({ jobDefinitionTarget: JobDefinitionTarget.fromArn(elsewhere) }))
+      .toEqual(['arn:aws:batch:eu-west-1:444455556666:job-definition/shared:*']);
+    expect(definitionResources((stack) => batch.EcsJobDefinition.fromJobDefinitionArn(stack, 'Shared', elsewhere)))
+      .toEqual(['arn:aws:batch:eu-west-1:444455556666:job-definition/shared:*']);
   });
 
   test('multi-node job definitions: every revision of the one definition, by the name in its ARN', () => {
@@ -146,12 +149,6 @@ describe('least-privilege IAM', () => {
 
   describe('a state that names the definition without a revision: also granted by its name alone', () => {
     // Batch authorizes it against job-definition/NAME, which NAME:* does not match.
-    const definitionResources = (target: Pick<SubmitJobOptions, 'jobDefinitionTarget'> | ((stack: Stack) => batch.IJobDefinition)) =>
-      statementsOf((stack) => new SubmitJob(stack, 'Task', {
-        jobQueueTarget: JobQueueTarget.fromName('q'),
-        ...typeof target === 'function' ? { jobDefinition: target(stack) } : target,
-        jobName: 'job',
-      })).statements[0].Resource.slice(1, -1);
     const image = ecs.ContainerImage.fromRegistry('busybox');
 
     const elsewhere = 'arn:aws:batch:eu-west-1:444455556666:job-definition/prep';
