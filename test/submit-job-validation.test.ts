@@ -89,6 +89,10 @@ describe('validation at synth: one failing case per rule', () => {
     ['tag key too long', { tags: { ['k'.repeat(129)]: 'v' } }, /^`tags` keys must be 1 to 128 characters long, got "k+" \(129\)$/],
     ['tag key aws:', { tags: { 'aws:owner': 'v' } }, '`tags` must not have keys starting with aws:, which AWS reserves, got "aws:owner"'],
     ['tag value too long', { tags: { team: 'v'.repeat(257) } }, /^`tags\["team"\]` must be 0 to 256 characters long, got "v+" \(257\)$/],
+    // Lengths count characters, as AWS does, not UTF-16 units: each emoji is one character, not two.
+    ['tag key of emoji too long', { tags: { ['\u{1F600}'.repeat(129)]: 'v' } }, /^`tags` keys must be 1 to 128 characters long, got "\u{1F600}+" \(129\)$/u],
+    ['tag value of emoji too long', { tags: { team: '\u{1F600}'.repeat(257) } },
+      /^`tags\["team"\]` must be 0 to 256 characters long, got "\u{1F600}+" \(257\)$/u],
     ['schedulingPriorityOverride over 9999', { schedulingPriorityOverride: 10_000 },
       '`schedulingPriorityOverride` must be an integer between 0 and 9,999, got 10000'],
     ['schedulingPriorityOverride negative', { schedulingPriorityOverride: -1 },
@@ -142,6 +146,8 @@ describe('validation at synth: one failing case per rule', () => {
     })).not.toThrow();
     expect(submit({ arraySize: 2, attempts: 1, schedulingPriorityOverride: 0, containerOverrides: { memory: Size.mebibytes(4) } })).not.toThrow();
     expect(submit({ arraySize: 2, dependsOn: [{ type: JobDependencyType.SEQUENTIAL }] })).not.toThrow();
+    // 128 and 256 characters of emoji, which String.length counts as 256 and 512.
+    expect(submit({ tags: { ['\u{1F600}'.repeat(128)]: '\u{1F600}'.repeat(256) } })).not.toThrow();
   });
 
   test('values from the state input, or unresolved tokens, skip validation', () => {

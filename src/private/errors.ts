@@ -28,12 +28,23 @@ export function checkRange(property: string, value: number | undefined, min: num
   }
 }
 
-/** Checks a string length, skipping unresolved tokens. */
+/** Checks a string length in characters (as AWS counts them, not UTF-16 units), skipping unresolved tokens. */
 export function checkLength(property: string, value: string | undefined, min: number, max: number): void {
   if (value === undefined || Token.isUnresolved(value)) { return; }
-  if (value.length < min || value.length > max) {
-    invalid(property, `must be ${fmt(min)} to ${fmt(max)} characters long`, `${JSON.stringify(value)} (${value.length})`);
+  const length = characters(value);
+  if (length < min || length > max) {
+    invalid(property, `must be ${fmt(min)} to ${fmt(max)} characters long`, `${JSON.stringify(value)} (${length})`);
   }
+}
+
+/**
+ * The characters of a string, as AWS counts them in its length limits: code points, so that one
+ * emoji is one character where `String.length` counts it as two.
+ */
+export function characters(value: string): number {
+  let count = 0;
+  for (const _ of value) { count++; }
+  return count;
 }
 
 /** Checks a list's length, skipping unresolved lists. */

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { checkEnvironmentNames, checkMin, checkRetryCondition, checkSeconds, exactlyOne, mebibytes, wholeMebibytes } from './checks';
-import { BatchValidationError, checkCount, checkLength, checkRange, fmt, invalid } from './errors';
+import { BatchValidationError, characters, checkCount, checkLength, checkRange, fmt, invalid } from './errors';
 import * as limits from './limits';
 import { containsJsonPath, isJsonata } from './state-input';
 import { jobTags } from './submit-job-render';
@@ -145,8 +145,9 @@ function checkTags(tags?: { [key: string]: string }): void {
   checkCount('tags', keys, limits.TAGS_MAX);
   for (const key of keys) {
     if (Token.isUnresolved(key)) { continue; }
-    if (key.length < 1 || key.length > limits.TAG_KEY_MAX_LENGTH) {
-      invalid('tags', `keys must be 1 to ${limits.TAG_KEY_MAX_LENGTH} characters long`, `${JSON.stringify(key)} (${key.length})`);
+    const length = characters(key);
+    if (length < 1 || length > limits.TAG_KEY_MAX_LENGTH) {
+      invalid('tags', `keys must be 1 to ${limits.TAG_KEY_MAX_LENGTH} characters long`, `${JSON.stringify(key)} (${length})`);
     }
     if (key.toLowerCase().startsWith(limits.TAG_RESERVED_PREFIX)) {
       invalid('tags', `must not have keys starting with ${limits.TAG_RESERVED_PREFIX}, which AWS reserves`, JSON.stringify(key));
