@@ -47,9 +47,9 @@ export interface BatchEnvironmentProps {
   readonly capacity?: Capacity[];
 
   /**
-   * The platform of the jobs. Required with `jobQueue` or `computeEnvironments`, since an existing
-   * queue or compute environment does not tell; without them, it picks the default `capacity`,
-   * and it cannot be given with `capacity`.
+   * The platform of the jobs. Required with `jobQueue` or `computeEnvironments`, since an imported
+   * queue or compute environment does not tell (when they are constructs of this app, it must be
+   * theirs); without them, it picks the default `capacity`, and it cannot be given with `capacity`.
    *
    * @default - the platform of `capacity`
    */

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import type { CapacityBindContext } from './private/capacity-context';
 import { checkMin } from './private/checks';
-import { checkRange, invalid } from './private/errors';
+import { checkRange, fmt, invalid } from './private/errors';
 import { SPOT_BID_PERCENTAGE_MAX, SPOT_BID_PERCENTAGE_MIN } from './private/limits';
 
 /**
@@ -143,7 +143,11 @@ export class Capacity {
   private constructor(spec: CapacitySpec) {
     const maxvCpus = spec.maxvCpus ?? 256;
     checkMin('maxvCpus', maxvCpus, 1);
-    checkRange('minvCpus', spec.minvCpus, 0, Token.isUnresolved(maxvCpus) ? Number.MAX_SAFE_INTEGER : maxvCpus);
+    if (Token.isUnresolved(maxvCpus)) {
+      checkMin('minvCpus', spec.minvCpus, 0);
+    } else {
+      checkRange('minvCpus', spec.minvCpus, 0, maxvCpus, `\`maxvCpus\` (${fmt(maxvCpus)}${spec.maxvCpus === undefined ? ' by default' : ''})`);
+    }
     checkRange('spotBidPercentage', spec.spotBidPercentage, SPOT_BID_PERCENTAGE_MIN, SPOT_BID_PERCENTAGE_MAX);
     const instanceCount = (spec.instanceTypes?.length ?? 0) + (spec.instanceClasses?.length ?? 0);
     if ((spec.instanceTypes !== undefined || spec.instanceClasses !== undefined) && instanceCount === 0) {

@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as batch from 'aws-cdk-lib/aws-batch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -343,8 +343,16 @@ describe('validation', () => {
     ['capacity of two CPU architectures', () => ({
       capacity: [Capacity.ec2Spot({ instanceTypes: [new ec2.InstanceType('m6g.large')] }), Capacity.ec2OnDemand()],
     }), /^`capacity` must launch instances of one CPU architecture, since the compute environments of a Batch job queue share one, got arm64 \(Ec2Spot\), x86_64 \(Ec2OnDemand\)$/],
-    ['assignPublicIp on EC2', () => ({ capacity: [Capacity.ec2OnDemand()], assignPublicIp: true }),
-      /^`assignPublicIp` is only valid on Fargate; on EC2 the subnet decides whether instances get a public IP, got an EC2 environment$/],
+    ['a platform other than that of the compute environments of a jobQueue of this app', (s: Stack) => ({
+      platform: Platform.EC2,
+      jobQueue: new batch.JobQueue(s, 'Q', {
+        computeEnvironments: [{ computeEnvironment: new batch.FargateComputeEnvironment(s, 'F', { vpc: new ec2.Vpc(s, 'V') }), order: 1 }],
+      }),
+    }), /^`platform` must be the platform of the compute environments of `jobQueue` \(FARGATE\), got EC2$/],
+    ['assignPublicIp on EC2 capacity', () => ({ capacity: [Capacity.ec2Spot(), Capacity.ec2OnDemand()], assignPublicIp: true }),
+      /^`assignPublicIp` is only valid on Fargate; on EC2 the subnet decides whether instances get a public IP, got an EC2 environment \(`capacity` Ec2Spot, Ec2OnDemand\)$/],
+    ['assignPublicIp on the EC2 platform', () => ({ platform: Platform.EC2, assignPublicIp: true }),
+      /^`assignPublicIp` is only valid on Fargate; on EC2 the subnet decides whether instances get a public IP, got an EC2 environment \(`platform` EC2\)$/],
   ])('%s', (_name, props, message) => {
     const stack = new Stack();
     expect(() => new BatchEnvironment(stack, 'Env', props(stack))).toThrow(message);
@@ -352,7 +360,11 @@ describe('validation', () => {
 
   test.each([
     ['maxvCpus', () => Capacity.fargate({ maxvCpus: 0 }), /^`maxvCpus` must be an integer of at least 1, got 0$/],
-    ['minvCpus above maxvCpus', () => Capacity.ec2OnDemand({ maxvCpus: 4, minvCpus: 8 }), /^`minvCpus` must be an integer between 0 and 4, got 8$/],
+    ['minvCpus above maxvCpus', () => Capacity.ec2OnDemand({ maxvCpus: 4, minvCpus: 8 }), /^`minvCpus` must be an integer between 0 and `maxvCpus` \(4\), got 8$/],
+    ['minvCpus above the default maxvCpus', () => Capacity.ec2OnDemand({ minvCpus: 300 }),
+      /^`minvCpus` must be an integer between 0 and `maxvCpus` \(256 by default\), got 300$/],
+    ['minvCpus negative with a token maxvCpus', () => Capacity.ec2OnDemand({ maxvCpus: Token.asNumber({ Ref: 'Max' }), minvCpus: -1 }),
+      /^`minvCpus` must be an integer of at least 0, got -1$/],
     ['spotBidPercentage', () => Capacity.ec2Spot({ spotBidPercentage: 120 }), /^`spotBidPercentage` must be an integer between 1 and 100, got 120$/],
     ['spotBidPercentage 0, which never launches an instance', () => Capacity.ec2Spot({ spotBidPercentage: 0 }),
       /^`spotBidPercentage` must be an integer between 1 and 100, got 0$/],

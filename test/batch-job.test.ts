@@ -209,7 +209,8 @@ test('given jobRole, logGroup and executionRole are used, and the execution role
 
 describe('validation', () => {
   test.each<[string, Partial<BatchJobProps>, RegExp]>([
-    ['gpu on Fargate', { gpu: 1 }, /^`gpu` is only valid on EC2, since Fargate has no GPUs, got 1 on a Fargate job$/],
+    ['gpu on Fargate', { gpu: 1 }, /^`gpu` is only valid on EC2, since Fargate has no GPUs, got 1 on a Fargate job \(the platform of `environment`, FARGATE\)$/],
+    ['gpu on a job made Fargate', { gpu: 1, platform: Platform.FARGATE }, /^`gpu` is only valid on EC2, since Fargate has no GPUs, got 1 on a Fargate job \(`platform` FARGATE\)$/],
     ['gpu not positive', { gpu: 0, platform: Platform.EC2 }, /^`gpu` must be an integer of at least 1, got 0$/],
     ['cpu not a Fargate value', { cpu: 3 }, /^`cpu` must be one of 0.25, 0.5, 1, 2, 4, 8, 16 on Fargate, got 3$/],
     ['cpu on EC2', { cpu: 0.5, platform: Platform.EC2 }, /^`cpu` must be an integer of at least 1, got 0.5$/],

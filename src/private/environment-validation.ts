@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import * as batch from 'aws-cdk-lib/aws-batch';
 import type { BatchEnvironmentProps } from '../batch-environment';
 import { Capacity, Platform } from '../capacity';
 import { checkSeconds, conflict, rejectWith } from './checks';
@@ -38,7 +39,11 @@ export function validateEnvironmentProps(props: BatchEnvironmentProps): Capacity
     if (props.computeEnvironments.length === 0) {
       invalid('computeEnvironments', 'must have at least 1 entry', '0 entries');
     }
-    checkComputeEnvironmentPlatforms(props);
+    checkComputeEnvironmentPlatforms('computeEnvironments', props.computeEnvironments, props.platform);
+  }
+  if (props.jobQueue instanceof batch.JobQueue) {
+    // A queue of this app tells the platform of its compute environments, as `computeEnvironments` do.
+    checkComputeEnvironmentPlatforms('jobQueue', props.jobQueue.computeEnvironments.map((ce) => ce.computeEnvironment), props.platform);
   }
   if (props.vpc && props.natGateways !== undefined) {
     conflict('vpc', 'natGateways', 'NAT gateways are only created with the VPC; configure them on your own VPC');
@@ -87,22 +92,24 @@ export function validateEnvironmentProps(props: BatchEnvironmentProps): Capacity
 
   const platform = props.platform ?? capacity[0]?.platform;
   if (props.assignPublicIp === true && platform === Platform.EC2) {
-    invalid('assignPublicIp', 'is only valid on Fargate; on EC2 the subnet decides whether instances get a public IP', 'an EC2 environment');
+    const source = props.platform !== undefined ? '`platform` EC2' : `\`capacity\` ${capacity.map((c) => c._name).join(', ')}`;
+    invalid('assignPublicIp', 'is only valid on Fargate; on EC2 the subnet decides whether instances get a public IP', `an EC2 environment (${source})`);
   }
   return capacity;
 }
 
 /**
- * The compute environments of this app among `computeEnvironments` run one platform, the one
- * `platform` says (imported ones are not known here).
+ * The compute environments of this app among those given (of `computeEnvironments`, or of the
+ * `jobQueue`) run one platform, the one `platform` says (imported ones are not known here).
  */
-function checkComputeEnvironmentPlatforms(props: BatchEnvironmentProps): void {
-  const known = (props.computeEnvironments ?? []).map((ce) => computeEnvironmentPlatform(ce)).filter((p): p is Platform => p !== undefined);
+function checkComputeEnvironmentPlatforms(property: string, computeEnvironments: object[], platform: Platform | undefined): void {
+  const known = computeEnvironments.map((ce) => computeEnvironmentPlatform(ce)).filter((p): p is Platform => p !== undefined);
   if (new Set(known).size > 1) {
-    invalid('computeEnvironments', 'must be all Fargate or all EC2, since a Batch job queue cannot mix them', known.join(', '));
+    invalid(property, 'must be all Fargate or all EC2, since a Batch job queue cannot mix them', known.join(', '));
   }
-  if (known.length > 0 && props.platform !== undefined && props.platform !== known[0]) {
-    invalid('platform', `must be the platform of \`computeEnvironments\` (${known[0]})`, props.platform);
+  if (known.length > 0 && platform !== undefined && platform !== known[0]) {
+    const of = property === 'jobQueue' ? 'the compute environments of `jobQueue`' : '`computeEnvironments`';
+    invalid('platform', `must be the platform of ${of} (${known[0]})`, platform);
   }
 }
 

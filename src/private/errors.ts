@@ -20,11 +20,14 @@ export function invalid(property: string, allowed: string, received: string): ne
   throw new BatchValidationError(`\`${property}\` ${allowed}, got ${received}`);
 }
 
-/** Checks an integer range, skipping unresolved tokens. */
-export function checkRange(property: string, value: number | undefined, min: number, max: number): void {
+/**
+ * Checks an integer range, skipping unresolved tokens. `maxText` says where the maximum comes from
+ * when another property sets it.
+ */
+export function checkRange(property: string, value: number | undefined, min: number, max: number, maxText = fmt(max)): void {
   if (value === undefined || Token.isUnresolved(value)) { return; }
   if (!Number.isInteger(value) || value < min || value > max) {
-    invalid(property, `must be an integer between ${fmt(min)} and ${fmt(max)}`, String(value));
+    invalid(property, `must be an integer between ${fmt(min)} and ${maxText}`, String(value));
   }
 }
 

@@ -19,7 +19,8 @@ export function validateJobProps(props: BatchJobProps, platform: Platform): void
   checkCpu('cpu', props.cpu, platform);
   checkMemory(props.cpu ?? DEFAULT_CPU, props.memory, platform);
   if (props.gpu !== undefined && platform === Platform.FARGATE) {
-    invalid('gpu', 'is only valid on EC2, since Fargate has no GPUs', `${props.gpu} on a Fargate job`);
+    const source = props.platform !== undefined ? '`platform` FARGATE' : 'the platform of `environment`, FARGATE';
+    invalid('gpu', 'is only valid on EC2, since Fargate has no GPUs', `${props.gpu} on a Fargate job (${source})`);
   }
   checkMin('gpu', props.gpu, 1);
   checkEnvironmentNames('environmentVariables', props.environmentVariables);
