@@ -195,6 +195,10 @@ export interface BatchWorkflowProps {
    * with `BatchJobFailed` for a failed job, with the failure's own error otherwise. Step Functions
    * cannot catch the execution's own timeout or stop, nor `States.Runtime` errors.
    *
+   * Redrive continues a failed execution from the step that failed it: with the failure handling,
+   * a `Fail` state of its own, so a redriven execution fails again without submitting the job. Set
+   * this to false for workflows you redrive.
+   *
    * @default true
    */
   readonly handleFailures?: boolean;
