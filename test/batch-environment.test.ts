@@ -250,6 +250,19 @@ describe('given resources are used instead of created ones', () => {
     expect(env.computeEnvironments).toEqual([]);
   });
 
+  test('jobQueue of this app: its compute environments tell the platform, which must be the one given', () => {
+    const stack = new Stack();
+    const vpc = new ec2.Vpc(stack, 'V');
+    const jobQueue = new batch.JobQueue(stack, 'Q', {
+      computeEnvironments: [{ computeEnvironment: new batch.ManagedEc2EcsComputeEnvironment(stack, 'E', { vpc }), order: 1 }],
+    });
+    const env = new BatchEnvironment(stack, 'Env', { jobQueue, platform: Platform.EC2 });
+    expect(env.jobQueue).toBe(jobQueue);
+    expect(env.platform).toBe(Platform.EC2);
+    expect(() => new BatchEnvironment(stack, 'Fargate', { jobQueue, platform: Platform.FARGATE }))
+      .toThrow(/^`platform` must be the platform of the compute environments of `jobQueue` \(EC2\), got FARGATE$/);
+  });
+
   test('computeEnvironments: only the queue is created, over them in order', () => {
     const stack = new Stack();
     const a = batch.FargateComputeEnvironment.fromFargateComputeEnvironmentArn(stack, 'A', 'arn:aws:batch:us-east-1:123456789012:compute-environment/a');
