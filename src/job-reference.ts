@@ -254,12 +254,13 @@ function grantedArns(scope: IConstruct, jobDefinition: batch.IJobDefinition): st
  * an imported ARN without a revision.
  */
 function exactArns(scope: IConstruct, jobDefinition: batch.IJobDefinition, byNameAlone = false): string[] {
-  const arn = () => Arn.split(jobDefinition.jobDefinitionArn, ArnFormat.SLASH_RESOURCE_NAME);
   const imported = !ownResource(jobDefinition);
-  const place = imported ? placeOf(arn()) : { account: jobDefinition.env.account, region: jobDefinition.env.region };
   const name = literalName(jobDefinition);
-  const mayRenderByName = name !== undefined || (imported && mayLackRevision(arn().resourceName!));
-  return definitionArns(scope, name ?? withoutRevision(arn().resourceName!), place, byNameAlone || mayRenderByName);
+  // Split only where the ARN is needed: an imported definition's place, or a name not known here.
+  const arn = imported || name === undefined ? Arn.split(jobDefinition.jobDefinitionArn, ArnFormat.SLASH_RESOURCE_NAME) : undefined;
+  const place = imported ? placeOf(arn!) : { account: jobDefinition.env.account, region: jobDefinition.env.region };
+  const mayRenderByName = name !== undefined || (imported && mayLackRevision(arn!.resourceName!));
+  return definitionArns(scope, name ?? withoutRevision(arn!.resourceName!), place, byNameAlone || mayRenderByName);
 }
 
 /**

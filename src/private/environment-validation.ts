@@ -39,11 +39,12 @@ export function validateEnvironmentProps(props: BatchEnvironmentProps): Capacity
     if (props.computeEnvironments.length === 0) {
       invalid('computeEnvironments', 'must have at least 1 entry', '0 entries');
     }
-    checkComputeEnvironmentPlatforms('computeEnvironments', props.computeEnvironments, props.platform);
+    checkComputeEnvironmentPlatforms('computeEnvironments', '`computeEnvironments`', props.computeEnvironments, props.platform);
   }
   if (props.jobQueue instanceof batch.JobQueue) {
     // A queue of this app tells the platform of its compute environments, as `computeEnvironments` do.
-    checkComputeEnvironmentPlatforms('jobQueue', props.jobQueue.computeEnvironments.map((ce) => ce.computeEnvironment), props.platform);
+    checkComputeEnvironmentPlatforms('jobQueue', 'the compute environments of `jobQueue`',
+      props.jobQueue.computeEnvironments.map((ce) => ce.computeEnvironment), props.platform);
   }
   if (props.vpc && props.natGateways !== undefined) {
     conflict('vpc', 'natGateways', 'NAT gateways are only created with the VPC; configure them on your own VPC');
@@ -101,15 +102,15 @@ export function validateEnvironmentProps(props: BatchEnvironmentProps): Capacity
 /**
  * The compute environments of this app among those given (of `computeEnvironments`, or of the
  * `jobQueue`) run one platform, the one `platform` says (imported ones are not known here).
+ * `described` names them in the message about `platform`.
  */
-function checkComputeEnvironmentPlatforms(property: string, computeEnvironments: object[], platform: Platform | undefined): void {
+function checkComputeEnvironmentPlatforms(property: string, described: string, computeEnvironments: object[], platform: Platform | undefined): void {
   const known = computeEnvironments.map((ce) => computeEnvironmentPlatform(ce)).filter((p): p is Platform => p !== undefined);
   if (new Set(known).size > 1) {
     invalid(property, 'must be all Fargate or all EC2, since a Batch job queue cannot mix them', known.join(', '));
   }
   if (known.length > 0 && platform !== undefined && platform !== known[0]) {
-    const of = property === 'jobQueue' ? 'the compute environments of `jobQueue`' : '`computeEnvironments`';
-    invalid('platform', `must be the platform of ${of} (${known[0]})`, platform);
+    invalid('platform', `must be the platform of ${described} (${known[0]})`, platform);
   }
 }
 

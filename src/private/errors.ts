@@ -45,9 +45,7 @@ export function checkLength(property: string, value: string | undefined, min: nu
  * emoji is one character where `String.length` counts it as two.
  */
 export function characters(value: string): number {
-  let count = 0;
-  for (const _ of value) { count++; }
-  return count;
+  return [...value].length;
 }
 
 /** Checks a list's length, skipping unresolved lists. */
