@@ -34,7 +34,8 @@ export interface BatchJobProps {
   readonly image: ecs.ContainerImage;
 
   /**
-   * The vCPUs of the container. On Fargate one of 0.25, 0.5, 1, 2, 4, 8 or 16.
+   * The vCPUs of the container. On EC2 a whole number of at least 1; on Fargate one of 0.25, 0.5, 1,
+   * 2, 4, 8 or 16.
    *
    * @default 1
    */
@@ -169,8 +170,10 @@ export interface BatchJobProps {
 /**
  * An AWS Batch job definition of one container, with its own job role, logging to the
  * environment's log group through the environment's execution role. Adds two CloudFormation
- * resources (the job definition and the job role), plus the role's policy once something is granted;
- * in another stack than its environment, an execution role of its own and its policy too.
+ * resources (the job definition and the job role), plus the job role's policy once something is
+ * granted to the job; the first job of an environment also adds the policy of the environment's
+ * execution role, which every later job shares. In another stack than its environment, an execution
+ * role of its own and its policy too.
  *
  * @see https://docs.aws.amazon.com/batch/latest/userguide/job_definitions.html
  */

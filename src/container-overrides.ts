@@ -28,7 +28,9 @@ export interface ContainerOverrides {
   readonly environment?: { [name: string]: string };
 
   /**
-   * The number of vCPUs to reserve for the container. Must be positive.
+   * The number of vCPUs to reserve for the container. Must be positive: on EC2 a whole number of at
+   * least 1, on Fargate one of 0.25, 0.5, 1, 2, 4, 8 or 16 (checked at synth when the job definition
+   * is an ECS job definition of this app, whose platform is known).
    *
    * @default - the job definition's vCPUs
    */

@@ -163,6 +163,15 @@ export interface SubmitJobOptions {
    * from its start, not those inside a Parallel or Map state
    */
   readonly output?: JobOutput;
+
+  /**
+   * How the state waits for the job: RUN_JOB (`.sync`) waits until it succeeds or fails;
+   * REQUEST_RESPONSE submits it and moves on. WAIT_FOR_TASK_TOKEN fails at synth, since the Batch
+   * integration does not support it.
+   *
+   * @default sfn.IntegrationPattern.RUN_JOB
+   */
+  readonly integrationPattern?: sfn.IntegrationPattern;
 }
 
 /**
