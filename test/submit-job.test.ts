@@ -141,6 +141,26 @@ describe('rendering', () => {
     }));
   });
 
+  test('resource amounts computed by intrinsic functions are rendered whole, as strings', () => {
+    const stack = new Stack();
+    const task = new SubmitJob(stack, 'Task', {
+      ...seedTarget,
+      jobName: 'computed',
+      containerOverrides: {
+        vcpus: sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt('$.baseCpus'), sfn.JsonPath.numberAt('$.extraCpus')),
+        memory: Size.mebibytes(sfn.JsonPath.arrayLength(sfn.JsonPath.listAt('$.shards'))),
+        gpuCount: sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt('$.gpus'), 1),
+      },
+    });
+    expect(stack.resolve(task.toStateJson()).Parameters.ContainerOverrides).toEqual({
+      ResourceRequirements: [
+        { 'Type': 'VCPU', 'Value.$': "States.Format('{}', States.MathAdd($.baseCpus, $.extraCpus))" },
+        { 'Type': 'MEMORY', 'Value.$': "States.Format('{}', States.ArrayLength($.shards))" },
+        { 'Type': 'GPU', 'Value.$': "States.Format('{}', States.MathAdd($.gpus, 1))" },
+      ],
+    });
+  });
+
   test('JSONata renders Arguments with the same content as the JSONPath form', () => {
     const options = {
       ...seedTarget,

@@ -61,16 +61,19 @@ function renderContainerOverrides(overrides?: ContainerOverrides): { [key: strin
 }
 
 /**
- * Batch takes resource amounts as strings. A number at a JSONPath of the state input is turned
- * into a string with `States.Format`, the result of a JSONata expression with `$string`.
+ * Batch takes resource amounts as strings. A number from the state input (a JSONPath, or an
+ * intrinsic function such as `States.MathAdd` or `States.ArrayLength`) is turned into a string with
+ * `States.Format`, the result of a JSONata expression with `$string`.
  */
 function requirement(type: string, value?: number) {
   if (value === undefined) { return undefined; }
-  const [path, ...more] = sfn.FieldUtils.findReferencedPaths({ value });
-  if (path !== undefined && more.length === 0) {
-    return { Type: type, Value: sfn.JsonPath.format('{}', sfn.JsonPath.stringAt(path)) };
-  }
   if (!Token.isUnresolved(value)) { return { Type: type, Value: String(value) }; }
+  // The expression Step Functions evaluates, as aws-cdk-lib renders the number in a `.$` field:
+  // the whole of it, not only the paths it reads.
+  const expression = sfn.FieldUtils.renderObject({ value })?.['value.$'];
+  if (typeof expression === 'string') {
+    return { Type: type, Value: sfn.JsonPath.format('{}', sfn.JsonPath.stringAt(expression)) };
+  }
   return { Type: type, Value: Token.asString(new AmountText(value)) };
 }
 
