@@ -151,6 +151,11 @@ export interface BatchJobProps {
   /**
    * The name of the job definition: 1 to 128 letters, digits, hyphens and underscores.
    *
+   * A name you give must be unique in its account and region, across stacks and stages: every
+   * job definition of one name is a revision of one definition, and a state machine in another
+   * stack than the job submits it by name, so it runs the latest active revision, whichever stack
+   * registered it. The default name starts with the stack's name, so that each stage has its own.
+   *
    * @default - the environment's `jobDefinitionNamePrefix` followed by the job's path, as in
    * `logStreamPrefix`; a name over 128 characters is cut and ends in a hash of the whole
    */
