@@ -147,9 +147,10 @@ describe('rendering', () => {
       ...seedTarget,
       jobName: 'computed',
       containerOverrides: {
-        vcpus: sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt('$.baseCpus'), sfn.JsonPath.numberAt('$.extraCpus')),
-        memory: Size.mebibytes(sfn.JsonPath.arrayLength(sfn.JsonPath.listAt('$.shards'))),
-        gpuCount: sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt('$.gpus'), 1),
+        // The intrinsics are typed as strings: Token.asNumber, as a user writes it.
+        vcpus: Token.asNumber(sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt('$.baseCpus'), sfn.JsonPath.numberAt('$.extraCpus'))),
+        memory: Size.mebibytes(Token.asNumber(sfn.JsonPath.arrayLength(sfn.JsonPath.listAt('$.shards')))),
+        gpuCount: Token.asNumber(sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt('$.gpus'), 1)),
       },
     });
     expect(stack.resolve(task.toStateJson()).Parameters.ContainerOverrides).toEqual({
