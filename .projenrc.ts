@@ -91,6 +91,14 @@ packageTask.spawn(codegen);
 // README examples compile under jsii-rosetta strict, with rosetta/default.ts-fixture.
 project.postCompileTask.exec('jsii-rosetta extract --strict --fail');
 
+// jest runs the tests transpile-only (isolatedModules) and jsii compiles src/ alone: this checks
+// the types of the tests, examples, bench and local-aws harness too, before the tests run.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check every TypeScript file of the project (tsconfig.dev.json)',
+  exec: 'tsc --noEmit --project tsconfig.dev.json',
+});
+project.testTask.prependSpawn(typecheck);
+
 // The local AWS emulator (patched moto 5.2.1): its own tests run with the project's tests.
 const localAwsTests = project.addTask('test:local-aws', {
   description: 'Tests of the local-aws patches of moto 5.2.1 (skipped, with a message, without python3 and moto 5.2.1)',
@@ -118,7 +126,7 @@ const bench = project.addTask('bench', {
   description: 'Synth cost and AWS limits as workflows grow; writes docs/benchmarks.md',
   env: { TS_NODE_PROJECT: 'tsconfig.dev.json' },
 });
-bench.exec('tsc --noEmit --project tsconfig.dev.json');
+bench.spawn(typecheck);
 bench.exec('node --single-threaded-gc --require ts-node/register/transpile-only bench/synth.ts');
 
 // The package holds the library (lib/, .jsii, README, API.md): the bench, the examples, the local
