@@ -45,8 +45,9 @@ export interface Ec2CapacityOptions extends CapacityOptions {
    * The instance classes the compute environment may launch; Batch picks the size.
    *
    * @default - none when `instanceTypes` is given; otherwise Batch's default x86_64 instance classes
-   * (`default_x86_64`), or G4dn, G5 and G6 when `gpu` is true (not every region offers all three: a compute environment with a class its region lacks fails to
-   * deploy, so give the classes your region has)
+   * (`default_x86_64`), or G4dn, G5 and G6 when `gpu` is true (not every region offers all three: a
+   * compute environment with a class its region lacks fails to deploy, so give the classes your
+   * region has)
    */
   readonly instanceClasses?: ec2.InstanceClass[];
 
