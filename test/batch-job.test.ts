@@ -213,7 +213,7 @@ describe('validation', () => {
     ['gpu on a job made Fargate', { gpu: 1, platform: Platform.FARGATE }, /^`gpu` is only valid on EC2, since Fargate has no GPUs, got 1 on a Fargate job \(`platform` FARGATE\)$/],
     ['gpu not positive', { gpu: 0, platform: Platform.EC2 }, /^`gpu` must be an integer of at least 1, got 0$/],
     ['cpu not a Fargate value', { cpu: 3 }, /^`cpu` must be one of 0.25, 0.5, 1, 2, 4, 8, 16 on Fargate, got 3$/],
-    ['cpu on EC2', { cpu: 0.5, platform: Platform.EC2 }, /^`cpu` must be a whole number of at least 1 on EC2 \(fractions of a vCPU are for Fargate\), got 0.5$/],
+    ['cpu on EC2', { cpu: 0.5, platform: Platform.EC2 }, /^`cpu` must be an integer of at least 1 on EC2 \(fractions of a vCPU are for Fargate\), got 0.5$/],
     ['AWS_BATCH variables', { environmentVariables: { OK: '1', AWS_BATCH_JOB_ID: 'x' } },
       /^`environmentVariables` must not have names starting with AWS_BATCH, which Batch reserves, got "AWS_BATCH_JOB_ID"$/],
     ['attempts too low', { attempts: 0 }, /^`attempts` must be an integer between 1 and 10, got 0$/],

@@ -713,7 +713,7 @@ describe('the job and its queue, checked at synth', () => {
     expect(synthError((stack) => {
       const environment = new BatchEnvironment(stack, 'Env', { platform: Platform.EC2 });
       new BatchWorkflow(stack, 'Workflow', { job: new BatchJob(stack, 'Job', { environment, image }), containerOverrides: { vcpus: 0.5 } });
-    })).toContain('[Default/Workflow/SubmitJob] `containerOverrides.vcpus` must be a whole number of at least 1 on EC2 (fractions of a vCPU are for Fargate), got 0.5');
+    })).toContain('[Default/Workflow/SubmitJob] `containerOverrides.vcpus` must be an integer of at least 1 on EC2 (fractions of a vCPU are for Fargate), got 0.5');
   });
 
   describe('a job that reserves GPUs', () => {

@@ -16,11 +16,14 @@ export function rejectWith(property: string, others: { [name: string]: unknown }
   if (given !== undefined) { conflict(property, given, why); }
 }
 
-/** Checks that an integer is at least `min`, skipping unresolved tokens. */
-export function checkMin(property: string, value: number | undefined, min: number): void {
+/**
+ * Checks that an integer is at least `min`, skipping unresolved tokens. `where` says when the rule
+ * holds, if not always.
+ */
+export function checkMin(property: string, value: number | undefined, min: number, where?: string): void {
   if (value === undefined || Token.isUnresolved(value)) { return; }
   if (!Number.isInteger(value) || value < min) {
-    invalid(property, `must be an integer of at least ${fmt(min)}`, String(value));
+    invalid(property, `must be an integer of at least ${fmt(min)}${where ? ` ${where}` : ''}`, String(value));
   }
 }
 

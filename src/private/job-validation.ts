@@ -46,9 +46,7 @@ export function validateJobProps(props: BatchJobProps, platform: Platform): void
 export function checkCpu(property: string, cpu: number | undefined, platform: Platform): void {
   if (cpu === undefined || Token.isUnresolved(cpu)) { return; }
   if (platform === Platform.EC2) {
-    if (!Number.isInteger(cpu) || cpu < 1) {
-      invalid(property, 'must be a whole number of at least 1 on EC2 (fractions of a vCPU are for Fargate)', String(cpu));
-    }
+    checkMin(property, cpu, 1, 'on EC2 (fractions of a vCPU are for Fargate)');
   } else if (!FARGATE_VCPU_VALUES.includes(cpu)) {
     invalid(property, `must be one of ${FARGATE_VCPU_VALUES.join(', ')} on Fargate`, String(cpu));
   }
