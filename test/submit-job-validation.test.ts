@@ -66,6 +66,11 @@ describe('validation at synth: one failing case per rule', () => {
     ['a parameter that is a list of the state input', { parameters: sfn.TaskInput.fromObject({ files: sfn.JsonPath.listAt('$.files') }) },
       '`parameters["files"]` must be a string, since Batch\'s job parameters are strings: sfn.JsonPath.jsonToString('
       + 'sfn.JsonPath.listAt(PATH)) makes one of a list of the state input, as JSON text, got a list token'],
+    ['evaluateOnExit from the state input as a whole', { attempts: 3, evaluateOnExit: sfn.JsonPath.listAt('$.conditions') as any },
+      '`evaluateOnExit` must be a list of conditions written in the app, got a list from the state input or a token'],
+    ['environment from the state input as a whole', { containerOverrides: { environment: sfn.JsonPath.objectAt('$.env') as any } },
+      '`containerOverrides.environment` must be a map of names to values written in the app (each value may come from the state input), '
+      + 'got a map from the state input or a token'],
     ['dependsOn from the state input as a whole', { dependsOn: sfn.JsonPath.listAt('$.deps') as any },
       '`dependsOn` must be a list of dependencies written in the app (each `jobId` may come from the state input), got a list from the state input or a token'],
     ['a dependency without a job', { dependsOn: [{ type: JobDependencyType.N_TO_N }] },

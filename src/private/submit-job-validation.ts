@@ -76,6 +76,9 @@ function checkShareIdentifier(shareIdentifier: string | undefined): void {
 function checkEvaluateOnExit(props: SubmitJobProps): void {
   const conditions = props.evaluateOnExit;
   if (conditions === undefined) { return; }
+  if (Token.isUnresolved(conditions)) {
+    invalid('evaluateOnExit', 'must be a list of conditions written in the app', 'a list from the state input or a token');
+  }
   checkCount('evaluateOnExit', conditions, limits.EVALUATE_ON_EXIT_MAX);
   if (props.attempts === undefined) {
     throw new BatchValidationError('`evaluateOnExit` needs `attempts`: Batch reads both from one retry strategy, got `evaluateOnExit` alone');
@@ -104,6 +107,10 @@ function checkContainerOverrides(overrides?: ContainerOverrides): void {
     invalid('containerOverrides.command', 'must be literal strings, the list at a JSONPath (sfn.JsonPath.listAt) or an array built from the '
       + 'state input (Token.asList(sfn.JsonPath.array(...))), since Step Functions reads no JSONPath inside a list',
     `a JSONPath at index ${fromInput}`);
+  }
+  if (overrides.environment !== undefined && Token.isUnresolved(overrides.environment)) {
+    invalid('containerOverrides.environment', 'must be a map of names to values written in the app (each value may come from '
+      + 'the state input)', 'a map from the state input or a token');
   }
   checkEnvironmentNames('containerOverrides.environment', overrides.environment);
 }
