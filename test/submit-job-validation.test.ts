@@ -71,6 +71,10 @@ describe('validation at synth: one failing case per rule', () => {
     ['environment from the state input as a whole', { containerOverrides: { environment: sfn.JsonPath.objectAt('$.env') as any } },
       '`containerOverrides.environment` must be a map of names to values written in the app (each value may come from the state input), '
       + 'got a map from the state input or a token'],
+    ['container overrides longer than ECS takes', { containerOverrides: { environment: { BIG: 'x'.repeat(9_000) } } },
+      '`containerOverrides` must have a command and environment of at most 8,192 characters as JSON, as ECS receives them (Batch adds '
+      + 'variables of its own), or the job fails when it starts with "Container Overrides length must be at most 8192": pass large '
+      + 'values in a file, such as an S3 object, got 9,056 characters'],
     ['dependsOn from the state input as a whole', { dependsOn: sfn.JsonPath.listAt('$.deps') as any },
       '`dependsOn` must be a list of dependencies written in the app (each `jobId` may come from the state input), got a list from the state input or a token'],
     ['a dependency without a job', { dependsOn: [{ type: JobDependencyType.N_TO_N }] },
@@ -151,6 +155,9 @@ describe('validation at synth: one failing case per rule', () => {
     })).not.toThrow();
     expect(submit({ arraySize: 2, attempts: 1, schedulingPriorityOverride: 0, containerOverrides: { memory: Size.mebibytes(4) } })).not.toThrow();
     expect(submit({ arraySize: 2, dependsOn: [{ type: JobDependencyType.SEQUENTIAL }] })).not.toThrow();
+    // 8,192 characters of overrides as ECS receives them, and a long value known only when the state runs
+    expect(submit({ containerOverrides: { environment: { BIG: 'x'.repeat(8_192 - 56) } } })).not.toThrow();
+    expect(submit({ containerOverrides: { environment: { BIG: 'x'.repeat(9_000), ID: sfn.JsonPath.stringAt('$.id') } } })).not.toThrow();
     // 128 and 256 characters of emoji, which String.length counts as 256 and 512.
     expect(submit({ tags: { ['\u{1F600}'.repeat(128)]: '\u{1F600}'.repeat(256) } })).not.toThrow();
   });

@@ -12,6 +12,8 @@ export const ARRAY_SIZE_MIN = 2;
 export const ARRAY_SIZE_MAX = 10_000;
 // https://docs.aws.amazon.com/batch/latest/APIReference/API_SubmitJob.html#Batch-SubmitJob-request-dependsOn
 export const DEPENDS_ON_MAX = 20;
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html#ECS-RunTask-request-overrides
+export const CONTAINER_OVERRIDES_MAX_LENGTH = 8_192;
 // https://docs.aws.amazon.com/batch/latest/APIReference/API_RetryStrategy.html
 export const ATTEMPTS_MIN = 1;
 export const ATTEMPTS_MAX = 10;

@@ -113,6 +113,27 @@ function checkContainerOverrides(overrides?: ContainerOverrides): void {
       + 'the state input)', 'a map from the state input or a token');
   }
   checkEnvironmentNames('containerOverrides.environment', overrides.environment);
+  checkOverridesLength(overrides);
+}
+
+/**
+ * ECS limits the container overrides of a task to 8,192 characters of JSON, and Batch passes a
+ * job's command and environment there, with variables of its own: static ones longer than that fail
+ * the job when it starts. Only overrides known whole at synth are measured.
+ */
+function checkOverridesLength(overrides: ContainerOverrides): void {
+  const command = overrides.command ?? [];
+  const environment = overrides.environment ?? {};
+  if (Token.isUnresolved(command) || Token.isUnresolved(environment)) { return; }
+  const entries = Object.entries(environment);
+  if ([...command, ...entries.flat()].some((text) => Token.isUnresolved(text) || isJsonata(text))) { return; }
+  const length = characters(JSON.stringify({ command, environment: entries.map(([name, value]) => ({ name, value })) }));
+  if (length > limits.CONTAINER_OVERRIDES_MAX_LENGTH) {
+    invalid('containerOverrides', `must have a command and environment of at most ${fmt(limits.CONTAINER_OVERRIDES_MAX_LENGTH)} `
+      + 'characters as JSON, as ECS receives them (Batch adds variables of its own), or the job fails when it starts with '
+      + '"Container Overrides length must be at most 8192": pass large values in a file, such as an S3 object',
+    `${fmt(length)} characters`);
+  }
 }
 
 /**
