@@ -123,9 +123,9 @@ function checkContainerOverrides(overrides?: ContainerOverrides): void {
  */
 function checkOverridesLength(overrides: ContainerOverrides): void {
   const command = overrides.command ?? [];
-  const environment = overrides.environment ?? {};
-  if (Token.isUnresolved(command) || Token.isUnresolved(environment)) { return; }
-  const entries = Object.entries(environment);
+  if (Token.isUnresolved(command)) { return; }
+  // An environment given whole as a token was refused before this.
+  const entries = Object.entries(overrides.environment ?? {});
   if ([...command, ...entries.flat()].some((text) => Token.isUnresolved(text) || isJsonata(text))) { return; }
   const length = characters(JSON.stringify({ command, environment: entries.map(([name, value]) => ({ name, value })) }));
   if (length > limits.CONTAINER_OVERRIDES_MAX_LENGTH) {
